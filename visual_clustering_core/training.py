@@ -1,0 +1,204 @@
+"""Train the U-Net on synthetic datasets: seeded, resumable, time-limited.
+
+    python -m visual_clustering_core.training --steps 3000 --out assets/unet.pt
+
+Sample ``i`` of the training stream is drawn from seed ``[seed, 0, i]`` and the
+held-out suite from ``[seed, 1, i]``, so a run is reproduced by its arguments,
+whatever the number of workers. A checkpoint directory (model, optimizer and
+schedule, step) is written every ``--checkpoint-every`` steps and when
+``--max-minutes`` runs out; running the same command again resumes from it.
+At the end the weights go to ``--out`` and held-out metrics next to them.
+"""
+
+import argparse
+import json
+import time
+from pathlib import Path
+
+import numpy as np
+import torch
+from torch.nn import functional as F
+
+from .raster import GridTransform, density_image, finite_bounds, pixel_counts
+from .synthetic import make_dataset
+from .targets import area_and_core, instance_targets
+from .unet import UNet, save_weights
+
+RESOLUTION = 256
+
+
+def render_example(seed, resolution=RESOLUTION):
+    """One synthetic dataset rendered as the network sees it.
+
+    Returns ``(image, target, X, labels)``: the (2, R, R) input, the (2, R, R)
+    area/core target, the points and their labels after the overlap merge.
+    """
+    X, labels = make_dataset(seed)
+    lo, hi, _ = finite_bounds(X)
+    pixels = GridTransform.from_bounds(lo, hi, resolution).pixel_indices(X)
+    image = density_image(pixel_counts(pixels, resolution))
+    instances, merged = instance_targets(pixels, labels, resolution, seed=0)
+    return image, area_and_core(instances), X, merged
+
+
+class SyntheticImages(torch.utils.data.Dataset):
+    """Map-style dataset: item ``i`` is rendered from seed ``[seed, stream, i]``."""
+
+    def __init__(self, seed, stream, length):
+        self.seed, self.stream, self.length = seed, stream, length
+
+    def __len__(self):
+        return self.length
+
+    def __getitem__(self, i):
+        image, target, _, _ = render_example([self.seed, self.stream, i])
+        return torch.from_numpy(image), torch.from_numpy(target)
+
+
+def loss_fn(logits, target):
+    """Binary cross-entropy on both maps plus soft Dice on the area."""
+    bce = F.binary_cross_entropy_with_logits(logits, target)
+    prob = torch.sigmoid(logits[:, 0])
+    inter = (prob * target[:, 0]).sum(dim=(1, 2))
+    dice = 1 - (2 * inter + 1) / (prob.sum(dim=(1, 2)) + target[:, 0].sum(dim=(1, 2)) + 1)
+    return bce + dice.mean()
+
+
+def _worker_init(_):
+    torch.set_num_threads(1)
+
+
+def _loader(dataset, indices, batch_size, workers):
+    return torch.utils.data.DataLoader(
+        dataset,
+        batch_size=batch_size,
+        sampler=indices,
+        num_workers=workers,
+        worker_init_fn=_worker_init if workers else None,
+        persistent_workers=False,
+        prefetch_factor=4 if workers else None,
+    )
+
+
+@torch.inference_mode()
+def evaluate(model, seed, n_examples, device, workers=0, batch_size=16):
+    """Mean per-image IoU of the predicted area and core masks on the held-out suite."""
+    model.eval()
+    ious = {"area": [], "core": []}
+    data = SyntheticImages(seed, 1, n_examples)
+    for images, targets in _loader(data, range(n_examples), batch_size, workers):
+        pred = model(images.to(device)).float().sigmoid().cpu() >= 0.5
+        truth = targets >= 0.5
+        inter = (pred & truth).sum(dim=(2, 3)).double()
+        union = (pred | truth).sum(dim=(2, 3)).double()
+        iou = torch.where(union > 0, inter / union.clamp(min=1), torch.ones_like(union))
+        ious["area"] += iou[:, 0].tolist()
+        ious["core"] += iou[:, 1].tolist()
+    model.train()
+    return {f"heldout_{k}_iou": float(np.mean(v)) for k, v in ious.items()} | {"heldout_examples": n_examples}
+
+
+def _save_checkpoint(directory, model, optimizer, scheduler, step, elapsed):
+    directory.mkdir(parents=True, exist_ok=True)
+    torch.save({"model": model.state_dict(), "step": step, "elapsed": elapsed}, directory / "model.pt")
+    torch.save({"optimizer": optimizer.state_dict(), "scheduler": scheduler.state_dict()}, directory / "optimizer.pt")
+
+
+def train(
+    steps=3000,
+    batch_size=32,
+    lr=2e-3,
+    seed=0,
+    workers=0,
+    out="assets/unet.pt",
+    checkpoint="checkpoints/unet",
+    checkpoint_every=250,
+    max_minutes=None,
+    eval_examples=512,
+    device=None,
+    log=print,
+):
+    """Train (or resume) and return the metrics dict; writes ``out`` and ``out``'s metrics JSON when done."""
+    device = device or ("cuda" if torch.cuda.is_available() else "cpu")
+    torch.manual_seed(seed)
+    model = UNet().to(device)
+    optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
+    scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.05)
+    checkpoint = Path(checkpoint)
+    step, elapsed = 0, 0.0
+    if (checkpoint / "model.pt").is_file():
+        saved = torch.load(checkpoint / "model.pt", map_location=device, weights_only=True)
+        states = torch.load(checkpoint / "optimizer.pt", map_location=device, weights_only=True)
+        model.load_state_dict(saved["model"])
+        optimizer.load_state_dict(states["optimizer"])
+        scheduler.load_state_dict(states["scheduler"])
+        step, elapsed = saved["step"], saved["elapsed"]
+        log(f"resumed from {checkpoint} at step {step}")
+    n_params = sum(p.numel() for p in model.parameters())
+    log(f"U-Net with {n_params:,} parameters on {device}; steps {step}..{steps}, batch {batch_size}")
+
+    started = time.time() - elapsed
+    deadline = time.time() + 60 * max_minutes if max_minutes else None
+    data = SyntheticImages(seed, 0, steps * batch_size)
+    model.train()
+    running = []
+    autocast = torch.autocast("cuda", dtype=torch.bfloat16, enabled=device.startswith("cuda"))
+    for images, targets in _loader(data, range(step * batch_size, steps * batch_size), batch_size, workers):
+        with autocast:
+            logits = model(images.to(device, non_blocking=True))
+        loss = loss_fn(logits.float(), targets.to(device, non_blocking=True))
+        optimizer.zero_grad(set_to_none=True)
+        loss.backward()
+        optimizer.step()
+        scheduler.step()
+        step += 1
+        running.append(loss.item())
+        if step % 50 == 0 or step == steps:
+            log(f"step {step}/{steps} loss {np.mean(running):.4f} {time.time() - started:.0f}s")
+            running = []
+        out_of_time = deadline is not None and time.time() > deadline
+        if step % checkpoint_every == 0 or step == steps or out_of_time:
+            _save_checkpoint(checkpoint, model, optimizer, scheduler, step, time.time() - started)
+        if out_of_time and step < steps:
+            log(f"time limit reached at step {step}; run the same command again to resume")
+            return {"step": step, "finished": False}
+
+    metrics = {
+        "parameters": n_params,
+        "steps": steps,
+        "batch_size": batch_size,
+        "examples_seen": steps * batch_size,
+        "learning_rate": lr,
+        "seed": seed,
+        "train_seconds": round(time.time() - started, 1),
+        "device": torch.cuda.get_device_name() if device.startswith("cuda") else "cpu",
+        "finished": True,
+    }
+    metrics |= evaluate(model, seed, eval_examples, device, workers)
+    out = Path(out)
+    out.parent.mkdir(parents=True, exist_ok=True)
+    save_weights(model.cpu(), out)
+    out.with_suffix(".json").write_text(json.dumps(metrics, indent=2) + "\n")
+    log(json.dumps(metrics, indent=2))
+    return metrics
+
+
+def main(argv=None):
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--steps", type=int, default=3000)
+    parser.add_argument("--batch-size", type=int, default=32)
+    parser.add_argument("--lr", type=float, default=2e-3)
+    parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--workers", type=int, default=0, help="data-generating processes")
+    parser.add_argument("--out", default="assets/unet.pt")
+    parser.add_argument("--checkpoint", default="checkpoints/unet", help="directory, resumed from if present")
+    parser.add_argument("--checkpoint-every", type=int, default=250)
+    parser.add_argument("--max-minutes", type=float, default=None, help="stop (resumably) after this long")
+    parser.add_argument("--eval-examples", type=int, default=512)
+    parser.add_argument("--device", default=None)
+    args = parser.parse_args(argv)
+    train(**{k.replace("-", "_"): v for k, v in vars(args).items()})
+
+
+if __name__ == "__main__":
+    main()
