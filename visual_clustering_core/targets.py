@@ -34,24 +34,24 @@ def _spacing(rows, cols, rng):
 
 
 def cluster_density(counts, rng):
-    """One cluster's smoothed density and its area (the level set a person would draw around it).
+    """One cluster's smoothed density and area, on the crop ``box`` = (r0, r1, c0, c1) that holds them.
 
     The counts are smoothed with a Gaussian as wide as the cluster's point
     spacing; the area is where that density is above LEVEL of its peak. Sparse
     clusters get a hull-like outline; dense ones stop where their density fades,
-    instead of filling every pixel a stray point reached.
+    instead of filling every pixel a stray point reached. Returns
+    ``(box, density, area)``, or None for a cluster with no points on the grid.
     """
-    density = np.zeros(counts.shape, np.float32)
     rows, cols = np.nonzero(counts)
     if len(rows) == 0:
-        return density, density > 0
+        return None
     sigma = float(np.clip(_spacing(rows, cols, rng), 1.0, 10.0))
     pad = int(3 * sigma) + 2
-    r0, r1 = max(rows.min() - pad, 0), min(rows.max() + pad + 1, counts.shape[0])
-    c0, c1 = max(cols.min() - pad, 0), min(cols.max() + pad + 1, counts.shape[1])
-    crop = counts[r0:r1, c0:c1].astype(np.float32)
-    smooth = ndimage.gaussian_filter(crop, sigma, mode="constant")
-    area = smooth >= LEVEL * smooth.max()
+    box = (max(rows.min() - pad, 0), min(rows.max() + pad + 1, counts.shape[0]),
+           max(cols.min() - pad, 0), min(cols.max() + pad + 1, counts.shape[1]))
+    crop = counts[box[0] : box[1], box[2] : box[3]].astype(np.float32)
+    density = ndimage.gaussian_filter(crop, sigma, mode="constant")
+    area = density >= LEVEL * density.max()
     holes, n_holes = ndimage.label(ndimage.binary_fill_holes(area) & ~area)
     if n_holes:
         hole_sizes = np.bincount(holes.ravel())
@@ -59,14 +59,21 @@ def cluster_density(counts, rng):
     parts, n_parts = ndimage.label(area)
     if n_parts > 1:
         mass = ndimage.sum_labels(crop, parts, index=np.arange(1, n_parts + 1))
-        area = np.isin(parts, 1 + np.flatnonzero(mass >= FRAGMENT * mass.sum()))
-    density[r0:r1, c0:c1] = smooth
-    full_area = np.zeros(counts.shape, bool)
-    full_area[r0:r1, c0:c1] = area
-    return density, full_area
+        area = (mass >= FRAGMENT * mass.sum())[parts - 1] & (parts > 0)
+    return box, density, area
 
 
-def _merge_overlapping(cores):
+def _intersection(a, b):
+    r0, r1, c0, c1 = max(a[0], b[0]), min(a[1], b[1]), max(a[2], b[2]), min(a[3], b[3])
+    return (r0, r1, c0, c1) if r0 < r1 and c0 < c1 else None
+
+
+def _crop(image, box, within):
+    """The part of ``image`` (laid out on box ``within``) that lies on ``box``."""
+    return image[box[0] - within[0] : box[1] - within[0], box[2] - within[2] : box[3] - within[2]]
+
+
+def _merge_overlapping(boxes, cores):
     """Union-find over clusters whose cores overlap by >= MERGE_OVERLAP of the smaller core."""
     k = len(cores)
     parent = np.arange(k)
@@ -77,12 +84,15 @@ def _merge_overlapping(cores):
             i = parent[i]
         return i
 
-    flat = cores.reshape(k, -1).astype(np.float32)
-    sizes = flat.sum(axis=1)
-    overlap = flat @ flat.T
-    for i, j in zip(*np.nonzero(np.triu(overlap, 1))):
-        if overlap[i, j] >= MERGE_OVERLAP * min(sizes[i], sizes[j]):
-            parent[find(i)] = find(j)
+    sizes = [core.sum() for core in cores]
+    for i in range(k):
+        for j in range(i + 1, k):
+            box = _intersection(boxes[i], boxes[j])
+            if box is None:
+                continue
+            overlap = (_crop(cores[i], box, boxes[i]) & _crop(cores[j], box, boxes[j])).sum()
+            if overlap and overlap >= MERGE_OVERLAP * min(sizes[i], sizes[j]):
+                parent[find(i)] = find(j)
     roots = np.array([find(i) for i in range(k)])
     return np.unique(roots, return_inverse=True)[1]
 
@@ -95,27 +105,41 @@ def instance_targets(pixels, labels, resolution, seed=0):
     each point to its (possibly merged) cluster, -1 kept for noise.
     """
     rng = np.random.default_rng(seed)
-    keep = labels >= 0
+    keep = (labels >= 0) & (pixels >= 0)
     k = int(labels.max()) + 1 if keep.any() else 0
+    instances = np.zeros((resolution, resolution), np.int32)
     if k == 0:
-        return np.zeros((resolution, resolution), np.int32), labels.copy()
+        return instances, np.full(len(labels), -1, np.int32)
     counts = np.bincount(labels[keep].astype(np.int64) * resolution**2 + pixels[keep], minlength=k * resolution**2)
     counts = counts.reshape(k, resolution, resolution)
-    densities, areas = zip(*(cluster_density(counts[i], rng) for i in range(k)))
-    densities, areas = np.stack(densities), np.stack(areas)
-    peaks = densities.reshape(k, -1).max(axis=1)[:, None, None]
-    merged = _merge_overlapping(densities >= CORE_LEVEL * peaks)
-    m = merged.max() + 1
-    group_density = np.zeros((m, resolution, resolution), np.float32)
-    np.add.at(group_density, merged, np.where(areas, densities, 0))
-    covered = areas.any(axis=0)
-    instances = np.where(covered, group_density.argmax(axis=0) + 1, 0).astype(np.int32)
-    # A one-pixel gap wherever two different areas meet.
+    patches = [cluster_density(counts[i], rng) for i in range(k)]
+    present = [i for i, p in enumerate(patches) if p is not None]
+    boxes = [patches[i][0] for i in present]
+    cores = [patches[i][1] >= CORE_LEVEL * patches[i][1].max() for i in present]
+    groups = _merge_overlapping(boxes, cores)
+    merged = np.full(k, -1)
+    merged[present] = groups
+    # Each pixel goes to the group with the highest density among those whose area covers it.
+    best = np.zeros((resolution, resolution), np.float32)
+    for g in range(groups.max() + 1):
+        members = [patches[present[i]] for i in np.flatnonzero(groups == g)]
+        box = (min(b[0] for b, _, _ in members), max(b[1] for b, _, _ in members),
+               min(b[2] for b, _, _ in members), max(b[3] for b, _, _ in members))
+        density = np.zeros((box[1] - box[0], box[3] - box[2]), np.float32)
+        covered = np.zeros(density.shape, bool)
+        for member_box, member_density, member_area in members:
+            _crop(density, member_box, box)[...] += np.where(member_area, member_density, 0)
+            _crop(covered, member_box, box)[...] |= member_area
+        region = (slice(box[0], box[1]), slice(box[2], box[3]))
+        wins = covered & (density > best[region])
+        best[region][wins] = density[wins]
+        instances[region][wins] = g + 1
+    # A gap wherever two different areas meet.
     big = np.where(instances > 0, instances, np.iinfo(np.int32).max)
     lowest = ndimage.minimum_filter(big, size=3)
     highest = ndimage.maximum_filter(instances, size=3)
     instances[(instances > 0) & ((lowest != instances) | (highest != instances))] = 0
-    merged_labels = np.where(keep, merged[np.maximum(labels, 0)], -1).astype(np.int32)
+    merged_labels = np.where(labels >= 0, merged[np.maximum(labels, 0)], -1).astype(np.int32)
     return instances, merged_labels
 
 

@@ -1,4 +1,4 @@
-"""A small U-Net (about 1.9 M parameters) and loading of the shipped weights."""
+"""A small U-Net (about 0.5 M parameters) and loading of the shipped weights."""
 
 import functools
 from pathlib import Path
@@ -27,7 +27,7 @@ class UNet(nn.Module):
     watershed seeds.
     """
 
-    def __init__(self, in_channels=2, out_channels=2, widths=(16, 32, 64, 128, 256)):
+    def __init__(self, in_channels=2, out_channels=2, widths=(8, 16, 32, 64, 128)):
         super().__init__()
         self.config = dict(in_channels=in_channels, out_channels=out_channels, widths=tuple(widths))
         self.down = nn.ModuleList()

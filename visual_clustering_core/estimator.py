@@ -1,0 +1,177 @@
+"""The scikit-learn-style estimator: ``VisualClustering().fit_predict(X)``."""
+
+import numbers
+import warnings
+
+import numpy as np
+import torch
+from sklearn.base import BaseEstimator, ClusterMixin
+
+from .raster import GridTransform, density_image, finite_bounds, pixel_counts
+from .segmentation import grow_labels, label_areas, threshold_areas
+from .unet import WEIGHTS_PATH, load_model
+from .validation import check_points
+
+
+class VisualClustering(ClusterMixin, BaseEstimator):
+    """Cluster 2-D points the way a person does: by looking at their plot.
+
+    The points are rendered into a square density image, a small U-Net marks the
+    cluster areas and their cores, a seeded watershed splits touching clusters,
+    and every point takes the label of the pixel it falls in. No
+    hyperparameter has to be set.
+
+    Parameters
+    ----------
+    resolution : int, default=256
+        Side of the square grid, in pixels (a multiple of 16). The network was
+        trained at 256; larger grids see finer detail but smaller clusters.
+    denoise : int, default=0
+        Kernel size of a median filter applied to the point counts before
+        segmentation (the paper's D); 3 or 5 cuts sparse bridges between
+        clusters. 0 or 1 turns it off.
+    grow : float, default=3
+        Points outside every cluster area but within this many pixels of one
+        join it (the paper's M); farther points are noise (-1).
+    threshold : float, default=0.5
+        Probability above which a pixel belongs to a cluster area. Lower it to
+        get larger areas and fewer noise points.
+    min_cluster_size : int, default=5
+        Clusters with fewer points become noise.
+    keep_aspect : bool, default=True
+        Scale both axes equally, as a plot with equal axes shows the data. False
+        stretches each axis to fill the grid, as the reference package does.
+    device : {"cpu", "cuda", "auto"}, default="cpu"
+        Where the network runs; "auto" takes CUDA when it is available.
+    segmenter : {"unet", "threshold"}, default="unet"
+        "threshold" replaces the network by a blurred-density Otsu threshold
+        (the no-network baseline used in the benchmarks).
+    weights : str or Path, optional
+        U-Net weights written by ``visual_clustering_core.training``; defaults
+        to the shipped ``assets/unet.pt``.
+
+    Attributes
+    ----------
+    labels_ : ndarray of shape (n_samples,), int32
+        Cluster of each point, ``0..n_clusters_-1`` from the largest cluster to
+        the smallest; -1 for noise and for rows with NaN or inf.
+    n_clusters_ : int
+    density_image_ : ndarray of shape (2, resolution, resolution)
+        The network's input: occupancy and normalised log-density.
+    probability_ : ndarray of shape (2, resolution, resolution) or None
+        The network's output: area and core probabilities (None for "threshold").
+    mask_ : ndarray of shape (resolution, resolution), bool
+        The cluster areas.
+    label_map_ : ndarray of shape (resolution, resolution), int32
+        The label every pixel gives its points (-1: noise).
+    cluster_sizes_ : ndarray of shape (n_clusters_,)
+        Number of points in each cluster.
+    transform_ : GridTransform
+        How data coordinates map to pixels.
+    """
+
+    def __init__(
+        self,
+        resolution=256,
+        denoise=0,
+        grow=3,
+        threshold=0.5,
+        min_cluster_size=5,
+        keep_aspect=True,
+        device="cpu",
+        segmenter="unet",
+        weights=None,
+    ):
+        self.resolution = resolution
+        self.denoise = denoise
+        self.grow = grow
+        self.threshold = threshold
+        self.min_cluster_size = min_cluster_size
+        self.keep_aspect = keep_aspect
+        self.device = device
+        self.segmenter = segmenter
+        self.weights = weights
+
+    def _check_params(self):
+        def need(ok, message):
+            if not ok:
+                raise ValueError(message)
+
+        integer = numbers.Integral
+        need(isinstance(self.resolution, integer) and self.resolution >= 32 and self.resolution % 16 == 0,
+             f"resolution must be an integer multiple of 16, at least 32; got {self.resolution!r}.")
+        need(isinstance(self.denoise, integer) and self.denoise >= 0,
+             f"denoise must be a median-filter size >= 0 (0 or 1: off); got {self.denoise!r}.")
+        need(isinstance(self.grow, numbers.Real) and self.grow >= 0, f"grow must be >= 0 pixels; got {self.grow!r}.")
+        need(isinstance(self.threshold, numbers.Real) and 0 < self.threshold < 1,
+             f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
+        need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
+             f"min_cluster_size must be an integer >= 1; got {self.min_cluster_size!r}.")
+        need(self.segmenter in ("unet", "threshold"), f"segmenter must be 'unet' or 'threshold'; got {self.segmenter!r}.")
+        need(self.device in ("cpu", "cuda", "auto") or str(self.device).startswith("cuda:"),
+             f"device must be 'cpu', 'cuda' or 'auto'; got {self.device!r}.")
+        if str(self.device).startswith("cuda") and not torch.cuda.is_available():
+            raise ValueError("device='cuda' was asked for but PyTorch sees no CUDA GPU; use device='cpu' or 'auto'.")
+
+    def _torch_device(self):
+        if self.device == "auto":
+            return "cuda" if torch.cuda.is_available() else "cpu"
+        return self.device
+
+    def fit(self, X, y=None):
+        """Cluster X, an array-like of shape (n_samples, 2). ``y`` is ignored."""
+        X = check_points(X)
+        self._check_params()
+        lo, hi, finite = finite_bounds(X)
+        if finite is not None:
+            warnings.warn(
+                f"{int((~finite).sum())} of {len(X)} rows of X hold NaN or inf; they are labelled -1 (noise).",
+                stacklevel=2,
+            )
+        self.n_features_in_ = 2
+        self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
+        pixels = self.transform_.pixel_indices(X)
+        counts = pixel_counts(pixels, self.resolution)
+        self.density_image_ = density_image(counts, self.denoise)
+        if self.segmenter == "unet":
+            self.probability_ = self._predict_probabilities(self.density_image_)
+            areas = label_areas(self.probability_[0], self.probability_[1], self.threshold)
+            self.mask_ = self.probability_[0] >= self.threshold
+        else:
+            self.probability_ = None
+            areas = threshold_areas(self.density_image_)
+            self.mask_ = areas > 0
+        areas = grow_labels(areas, self.grow)
+        self.label_map_, self.cluster_sizes_ = _rank_clusters(areas, counts, self.min_cluster_size)
+        self.n_clusters_ = len(self.cluster_sizes_)
+        self.labels_ = _lookup(self.label_map_, pixels)
+        return self
+
+    def predict(self, X):
+        """Labels of new points from the fitted label map (-1 off the fitted grid)."""
+        if not hasattr(self, "label_map_"):
+            raise AttributeError("This VisualClustering instance is not fitted yet; call fit(X) first.")
+        return _lookup(self.label_map_, self.transform_.pixel_indices(check_points(X)))
+
+    def _predict_probabilities(self, image):
+        device = self._torch_device()
+        model = load_model(self.weights or WEIGHTS_PATH, device)
+        with torch.inference_mode():
+            logits = model(torch.from_numpy(image)[None].to(device))
+        return torch.sigmoid(logits)[0].float().cpu().numpy()
+
+
+def _rank_clusters(areas, counts, min_cluster_size):
+    """Label map with clusters renumbered 0..k-1 by decreasing size, small ones dropped to -1; and the sizes."""
+    sizes = np.bincount(areas.ravel(), weights=counts.ravel()).astype(np.int64)
+    sizes[0] = 0
+    order = np.argsort(-sizes, kind="stable")
+    order = order[sizes[order] >= min_cluster_size]
+    lut = np.full(len(sizes), -1, dtype=np.int32)
+    lut[order] = np.arange(len(order), dtype=np.int32)
+    return lut[areas], sizes[order]
+
+
+def _lookup(label_map, pixels):
+    """Label of each point's pixel; pixel -1 (off the grid, non-finite) reads the trailing -1."""
+    return np.append(label_map.ravel(), np.int32(-1))[pixels]
