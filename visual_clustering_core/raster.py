@@ -35,41 +35,46 @@ class GridTransform:
 
     def pixel_indices(self, X):
         """Flat pixel index (``row * resolution + col``) of each row of X; -1 off the grid or non-finite."""
-        n = len(X)
         R = self.resolution
-        out = np.empty(n, dtype=np.int32)
-        center = np.asarray(self.center)
-        scale = np.asarray(self.scale)
-        for start in range(0, n, _CHUNK):
-            block = np.array(X[start : start + _CHUNK], dtype=np.float64)  # a copy: X stays untouched
-            block -= center
-            block *= scale
-            block += R / 2
-            with np.errstate(invalid="ignore"):
-                inside = ((block >= 0) & (block < R)).all(axis=1)
-            block[~inside] = 0
-            cols = block[:, 0].astype(np.int32)
-            rows = block[:, 1].astype(np.int32)
-            idx = rows * R + cols
-            idx[~inside] = -1
-            out[start : start + len(block)] = idx
+        out = np.empty(len(X), dtype=np.int32)
+        for start in range(0, len(X), _CHUNK):
+            block = X[start : start + _CHUNK]
+            cols, inside = _axis_pixels(block[:, 0], self.center[0], self.scale[0], R)
+            rows, inside_rows = _axis_pixels(block[:, 1], self.center[1], self.scale[1], R)
+            rows *= R
+            rows += cols
+            if not (inside.all() and inside_rows.all()):
+                rows[~(inside & inside_rows)] = -1
+            out[start : start + len(block)] = rows
         return out
+
+
+def _axis_pixels(values, center, scale, resolution):
+    """Pixel coordinate along one axis (int32) and whether it lies on the grid.
+
+    Works column by column: numpy reduces a contiguous column ~50x faster than
+    it reduces an (n, 2) array along its rows.
+    """
+    u = values.astype(np.float64)  # a copy: the caller's array stays untouched
+    u -= center
+    u *= scale
+    u += resolution / 2
+    with np.errstate(invalid="ignore"):
+        inside = (u >= 0) & (u < resolution)
+        return u.astype(np.int32), inside
 
 
 def finite_bounds(X):
     """Per-axis min and max over the finite rows of X, and the mask of finite rows (None if all are)."""
-    lo, hi = X.min(axis=0).astype(np.float64), X.max(axis=0).astype(np.float64)
+    lo = np.array([X[:, 0].min(), X[:, 1].min()], dtype=np.float64)
+    hi = np.array([X[:, 0].max(), X[:, 1].max()], dtype=np.float64)
     if np.isfinite(lo).all() and np.isfinite(hi).all():
         return lo, hi, None
-    finite = np.isfinite(X).all(axis=1)
-    lo, hi = np.full(2, np.inf), np.full(2, -np.inf)
-    for start in range(0, len(X), _CHUNK):
-        block = X[start : start + _CHUNK][finite[start : start + _CHUNK]]
-        if len(block):
-            lo = np.minimum(lo, block.min(axis=0))
-            hi = np.maximum(hi, block.max(axis=0))
+    finite = np.isfinite(X[:, 0]) & np.isfinite(X[:, 1])
     if not finite.any():
-        lo, hi = np.zeros(2), np.zeros(2)
+        return np.zeros(2), np.zeros(2), finite
+    lo = np.array([X[finite, 0].min(), X[finite, 1].min()], dtype=np.float64)
+    hi = np.array([X[finite, 0].max(), X[finite, 1].max()], dtype=np.float64)
     return lo, hi, finite
 
 

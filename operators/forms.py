@@ -1,0 +1,92 @@
+"""Small form builders shared by the operators."""
+
+import fiftyone.brain as fob
+import fiftyone.operators.types as types
+
+from ..visual_clustering_core import VisualClustering
+from ..visual_clustering_core.projection import PROJECTIONS
+from ..visual_clustering_core.runs import list_clustering_runs
+
+HYPERPARAMETER_HELP = {
+    "resolution": "Side of the square image the points are drawn into, in pixels (multiple of 16)",
+    "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",
+    "grow": "Points within this many pixels of a cluster join it; farther ones are noise",
+    "threshold": "Probability above which a pixel is cluster area; lower it for fewer noise points",
+    "min_cluster_size": "Clusters with fewer points become noise",
+    "keep_aspect": "Scale both axes equally, as the Embeddings panel shows them",
+    "device": "Where the network runs: cpu, cuda, or auto",
+}
+
+
+def hyperparameters(ctx):
+    """The VisualClustering hyperparameters in ``ctx.params``, defaults filled in."""
+    defaults = VisualClustering().get_params()
+    return {name: defaults[name] if ctx.params.get(name) is None else ctx.params[name] for name in HYPERPARAMETER_HELP}
+
+
+def hyperparameter_inputs(inputs):
+    """One input per hyperparameter, with its default and a one-line help."""
+    defaults = VisualClustering().get_params()
+    for name, help_text in HYPERPARAMETER_HELP.items():
+        default, label = defaults[name], name.replace("_", " ")
+        if isinstance(default, bool):
+            inputs.bool(name, default=default, label=label, description=help_text, view=types.CheckboxView())
+        elif isinstance(default, int):
+            inputs.int(name, default=default, label=label, description=help_text, min=0)
+        elif isinstance(default, float):
+            inputs.float(name, default=default, label=label, description=help_text, min=0)
+        else:
+            inputs.enum(name, ["cpu", "cuda", "auto"], default=default, label=label, description=help_text)
+
+
+def visualization_runs(dataset):
+    return dataset.list_brain_runs(type=fob.Visualization)
+
+
+def embedding_fields(dataset):
+    """Sample fields that hold vectors (lists or arrays)."""
+    import fiftyone as fo
+
+    schema = dataset.get_field_schema(ftype=(fo.VectorField, fo.ListField))
+    return sorted(name for name, field in schema.items() if not isinstance(field, fo.ListField) or field.field is None or isinstance(field.field, fo.FloatField))
+
+
+def source_inputs(ctx, inputs):
+    """Where the 2-D points come from: a visualization run, or an embeddings field (projected)."""
+    runs, fields = visualization_runs(ctx.dataset), embedding_fields(ctx.dataset)
+    choices = types.RadioGroup()
+    choices.add_choice("brain_run", label="Visualization run", description="Points of a compute_visualization run")
+    choices.add_choice("embeddings_field", label="Embeddings field", description="Vectors projected with UMAP or PCA")
+    choices.add_choice("openclip", label="OpenCLIP embeddings", description="Compute CLIP embeddings first")
+    default = "brain_run" if runs else "embeddings_field"
+    source = ctx.params.get("source") or ("embeddings_field" if ctx.params.get("embeddings_field") else default)
+    inputs.enum("source", choices.values(), default=default, label="Points from", view=choices)
+    if source == "brain_run":
+        if not runs:
+            inputs.view("no_runs", types.Warning(label="This dataset has no visualization run; choose another source."))
+        inputs.enum("brain_key", runs, label="Visualization run", required=source == "brain_run" and bool(runs), view=types.DropdownView())
+        return
+    if source == "openclip":
+        inputs.str("clip_model", default="ViT-B-32", label="OpenCLIP model", description="An open_clip model name")
+        inputs.str("clip_pretrained", default="openai", label="Pretrained tag", description="Weights tag, e.g. openai or laion2b_s34b_b79k")
+        inputs.str("embeddings_field", default="clip_embeddings", label="Store embeddings in", required=True)
+    else:
+        inputs.enum("embeddings_field", fields, label="Embeddings field", required=True, view=types.DropdownView())
+    inputs.enum("projection", list(PROJECTIONS), default="umap", label="Projection to 2-D", view=types.RadioGroup())
+    inputs.str("save_brain_key", label="Save the projection as visualization run", description="Optional brain key, so the Embeddings panel can show it")
+
+
+def run_key_inputs(inputs, default_key):
+    inputs.str("run_key", default=default_key, label="Run key", required=True, description="A Python identifier")
+    inputs.str("label_field", label="Label field", description="Field for the cluster labels; defaults to the run key")
+    inputs.bool("overwrite", default=False, label="Overwrite", description="Replace a run or field of the same name")
+
+
+def run_choice(ctx, inputs, name="run_key", label="Clustering run"):
+    """A dropdown of the dataset's clustering runs; returns the chosen key (or None)."""
+    runs = list_clustering_runs(ctx.dataset)
+    if not runs:
+        inputs.view("no_runs", types.Warning(label="This dataset has no clustering run yet."))
+        return None
+    inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
+    return ctx.params.get(name)

@@ -1,0 +1,145 @@
+"""The estimator with the shipped weights: scikit-learn contract, toy-dataset quality, bad input."""
+
+import warnings
+
+import numpy as np
+import pytest
+from sklearn.base import clone
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_mutual_info_score
+
+from visual_clustering_core import VisualClustering
+from visual_clustering_core.plotting import save_diagnostics
+from visual_clustering_core.toy import toy_dataset
+
+
+@pytest.mark.parametrize("name", ["blobs", "varied", "aniso", "noisy_moons", "noisy_circles"])
+def test_toy_datasets_are_clustered_like_a_person_would(name):
+    X, y = toy_dataset(name)
+    labels = VisualClustering().fit_predict(X)
+    assert adjusted_mutual_info_score(y, labels) >= 0.95
+
+
+def test_no_structure_gives_at_most_one_cluster():
+    X, _ = toy_dataset("no_structure")
+    assert VisualClustering().fit(X).n_clusters_ <= 1
+
+
+def test_scikit_learn_contract():
+    X, y = toy_dataset("blobs")
+    model = VisualClustering(grow=2)
+    assert model.fit(X) is model
+    assert clone(model).get_params()["grow"] == 2
+    assert model.labels_.shape == (len(X),) and model.labels_.dtype.kind == "i"
+    assert set(np.unique(model.labels_)) <= set(range(-1, model.n_clusters_))
+    assert model.n_clusters_ == 3
+    assert np.array_equal(model.fit_predict(X), model.labels_)
+    assert np.all(np.diff(model.cluster_sizes_) <= 0), "clusters are numbered largest first"
+    assert model.cluster_sizes_.sum() == (model.labels_ >= 0).sum()
+    assert np.array_equal(model.predict(X), model.labels_)
+
+
+def test_intermediate_images_are_kept_and_drawn(tmp_path):
+    X, _ = toy_dataset("noisy_moons")
+    model = VisualClustering().fit(X)
+    assert model.density_image_.shape == (2, 256, 256)
+    assert model.probability_.shape == (2, 256, 256)
+    assert model.mask_.dtype == bool and model.mask_.any()
+    assert model.label_map_.shape == (256, 256) and model.label_map_.max() == model.n_clusters_ - 1
+    path = save_diagnostics(model, X, tmp_path / "moons.png")
+    assert path.stat().st_size > 10_000
+
+
+def test_threshold_segmenter_runs_without_the_network():
+    X, y = toy_dataset("blobs")
+    model = VisualClustering(segmenter="threshold").fit(X)
+    assert model.probability_ is None and model.n_clusters_ >= 1
+
+
+def test_many_clusters_do_not_overflow():
+    centers = np.stack(np.meshgrid(np.arange(12), np.arange(12)), -1).reshape(-1, 2) * 10.0
+    X, y = make_blobs(n_samples=144 * 60, centers=centers, cluster_std=0.6, random_state=0)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ >= 128
+    assert model.labels_.max() == model.n_clusters_ - 1 >= 127
+
+
+@pytest.mark.parametrize(
+    "X, error, words",
+    [
+        (np.empty((0, 2)), ValueError, "empty"),
+        (np.arange(5.0), ValueError, "1-D"),
+        (np.zeros((10, 5)), ValueError, "project them to 2-D first"),
+        (np.zeros((10, 1)), ValueError, "two columns"),
+        (np.zeros((2, 2, 2)), ValueError, "3-D"),
+        ([["a", "b"], ["c", "d"]], TypeError, "real numbers"),
+    ],
+)
+def test_bad_input_gets_a_clear_error(X, error, words):
+    with pytest.raises(error, match=words):
+        VisualClustering().fit(X)
+
+
+@pytest.mark.parametrize(
+    "params, words",
+    [
+        (dict(resolution=100), "multiple of 16"),
+        (dict(threshold=1.5), "threshold"),
+        (dict(min_cluster_size=0), "min_cluster_size"),
+        (dict(grow=-1), "grow"),
+        (dict(segmenter="magic"), "segmenter"),
+        (dict(device="tpu"), "device"),
+    ],
+)
+def test_bad_hyperparameters_get_a_clear_error(params, words):
+    with pytest.raises(ValueError, match=words):
+        VisualClustering(**params).fit(np.zeros((3, 2)))
+
+
+def test_non_finite_rows_are_noise_and_the_rest_clusters():
+    X, y = toy_dataset("blobs")
+    X = X.copy()
+    X[[0, 10, 20]] = [[np.nan, 0], [np.inf, 1], [0, -np.inf]]
+    with pytest.warns(UserWarning, match="3 of 1500 rows"):
+        labels = VisualClustering().fit_predict(X)
+    assert np.all(labels[[0, 10, 20]] == -1)
+    keep = np.isfinite(X).all(axis=1)
+    assert adjusted_mutual_info_score(y[keep], labels[keep]) >= 0.95
+
+
+@pytest.mark.parametrize(
+    "X",
+    [
+        np.array([[1.0, 2.0]]),
+        np.full((50, 2), 3.0),
+        np.c_[np.random.default_rng(0).normal(size=200), np.full(200, 5.0)],
+    ],
+    ids=["single point", "identical points", "constant column"],
+)
+def test_degenerate_input_works(X):
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        labels = VisualClustering().fit_predict(X)
+    assert labels.shape == (len(X),) and labels.min() >= -1
+
+
+def test_input_forms_and_offsets_give_the_same_clusters():
+    X, y = toy_dataset("blobs")
+    reference = VisualClustering().fit_predict(X)
+    for variant in (X.tolist(), X.astype(np.float32), X + 1e9, X * 1e-6, np.asfortranarray(X)):
+        assert adjusted_mutual_info_score(reference, VisualClustering().fit_predict(variant)) > 0.99
+
+
+def test_the_callers_array_is_never_modified():
+    X, _ = toy_dataset("aniso")
+    X = X.copy()
+    X.setflags(write=False)  # any in-place write would raise
+    before = X.copy()
+    VisualClustering().fit(X)
+    assert np.array_equal(X, before)
+
+
+def test_the_max_corner_point_is_labelled():
+    X = np.r_[np.random.default_rng(0).normal(size=(500, 2)), [[10.0, 10.0]]]
+    labels = VisualClustering().fit_predict(X)
+    assert labels.shape == (501,)

@@ -1,0 +1,165 @@
+"""The plugin through FiftyOne's own operator execution, on real datasets in the embedded database."""
+
+import json
+import subprocess
+import sys
+
+import fiftyone as fo
+import fiftyone.brain as fob
+import fiftyone.operators as foo
+import numpy as np
+import pytest
+from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_mutual_info_score
+
+from visual_clustering_core.runs import NOISE, list_clustering_runs, load_clustering_run
+from visual_clustering_core.sdk import compute_visual_clusters
+
+PLUGIN = "@vcl/visual-clustering"
+
+
+def run_operator(name, dataset, view=None, **params):
+    ctx = {"view": view} if view is not None else {"dataset": dataset}
+    return foo.execute_operator(f"{PLUGIN}/{name}", ctx, params=params)
+
+
+@pytest.fixture
+def blobs():
+    """A dataset of 600 samples in 3 blobs: 2-D points as a manual visualization run, 16-D embeddings, truth."""
+    points, truth = make_blobs(n_samples=600, centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
+    embeddings, embed_truth = make_blobs(n_samples=600, n_features=16, centers=3, random_state=1)
+    dataset = fo.Dataset()
+    dataset.add_samples(
+        [
+            fo.Sample(filepath=f"/tmp/vc/{i}.png", truth=int(t), embed_truth=int(e), embedding=v.tolist())
+            for i, (t, e, v) in enumerate(zip(truth, embed_truth, embeddings))
+        ]
+    )
+    fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
+    yield dataset
+    dataset.delete()
+
+
+def _ami(dataset, field, truth="truth"):
+    labels, true = dataset.exists(field).values([field, truth])
+    return adjusted_mutual_info_score(true, labels)
+
+
+def test_operator_clusters_a_visualization_run(blobs):
+    result = run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    assert result.result["n_clusters"] == 3
+    assert blobs.get_field("vc") is not None and isinstance(blobs.get_field("vc"), fo.StringField)
+    assert _ami(blobs, "vc") >= 0.95
+    assert "vc" in list_clustering_runs(blobs)
+    run = load_clustering_run(blobs, "vc")
+    assert run.config["source"] == {"type": "brain_run", "brain_key": "points"}
+    assert run.config["params"]["grow"] == 3 and "plugin_version" in run.config
+    assert run.images["label_map"].shape == (256, 256) and run.points.shape == (600, 2)
+
+
+@pytest.mark.parametrize("projection", ["umap", "pca"])
+def test_operator_projects_an_embeddings_field(blobs, projection):
+    run_operator("compute_visual_clusters", blobs, run_key="emb", embeddings_field="embedding", projection=projection, save_brain_key="emb_2d")
+    assert _ami(blobs, "emb", truth="embed_truth") >= 0.95
+    assert "emb_2d" in blobs.list_brain_runs()
+    assert load_clustering_run(blobs, "emb").config["source"]["projection"] == projection
+
+
+def test_hyperparameters_reach_the_estimator(blobs):
+    run_operator("compute_visual_clusters", blobs, run_key="tuned", brain_key="points", grow=0, min_cluster_size=400)
+    run = load_clustering_run(blobs, "tuned")
+    assert run.config["params"]["grow"] == 0 and run.config["params"]["min_cluster_size"] == 400
+    assert set(blobs.distinct("tuned")) == {NOISE}  # every blob is smaller than 400
+
+
+def test_samples_without_embeddings_stay_unset(blobs):
+    missing = blobs.take(50, seed=0)
+    missing.set_field("embedding", None).save()
+    missing_ids = set(missing.values("id"))
+    run_operator("compute_visual_clusters", blobs, run_key="partial", embeddings_field="embedding", projection="pca")
+    for sample_id, value in zip(*blobs.values(["id", "partial"])):
+        assert (value is None) == (sample_id in missing_ids)
+    assert _ami(blobs, "partial", truth="embed_truth") >= 0.95
+
+
+def test_a_view_target_labels_only_that_view(blobs):
+    view = blobs.match(fo.ViewField("truth") != 2)
+    run_operator("compute_visual_clusters", blobs, view=view, run_key="some", brain_key="points")
+    assert blobs.match(fo.ViewField("truth") == 2).count("some") == 0
+    assert view.count("some") == len(view)
+    assert len(set(view.distinct("some")) - {NOISE}) == 2
+
+
+def test_overwrite_is_refused_then_allowed(blobs):
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    before = blobs.values("vc")
+    with pytest.raises(Exception, match="overwrite=True"):
+        run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points", grow=0)
+    assert blobs.values("vc") == before and load_clustering_run(blobs, "vc").config["params"]["grow"] == 3
+    blobs.add_sample_field("mine", fo.StringField)
+    with pytest.raises(Exception, match="already exists"):
+        run_operator("compute_visual_clusters", blobs, run_key="other", label_field="mine", brain_key="points")
+    assert "other" not in blobs.list_runs()
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points", grow=0, overwrite=True)
+    assert load_clustering_run(blobs, "vc").config["params"]["grow"] == 0
+
+
+def test_rename_and_delete_take_the_field_along(blobs):
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
+    assert not blobs.has_field("vc") and blobs.has_field("renamed")
+    assert list_clustering_runs(blobs) == ["renamed"]
+    assert load_clustering_run(blobs, "renamed").config["label_field"] == "renamed"
+    run_operator("delete_clustering_run", blobs, run_key="renamed")
+    assert not blobs.has_field("renamed") and list_clustering_runs(blobs) == []
+
+
+def test_run_info_loads_in_a_fresh_process(blobs):
+    blobs.persistent = True
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    script = (
+        "import json, fiftyone as fo, fiftyone.operators as foo\n"
+        f"ds = fo.load_dataset({blobs.name!r})\n"
+        f"r = foo.execute_operator('{PLUGIN}/get_clustering_run_info', dict(dataset=ds), params=dict(run_key='vc'))\n"
+        "print(json.dumps(r.result))\n"
+    )
+    out = subprocess.run([sys.executable, "-c", script], check=True, capture_output=True, text=True).stdout
+    info = json.loads(out.strip().splitlines()[-1])
+    assert info["method"] == "visual_clustering" and info["label_field"] == "vc"
+    assert info["clusters"].startswith("3 (")
+    year = int(info["timestamp"][:4])
+    month = int(info["timestamp"][5:7])
+    assert year >= 2024 and 1 <= month <= 12
+
+
+def test_cluster_view_operator(blobs):
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    result = run_operator("load_cluster_view", blobs, run_key="vc", cluster=0)
+    assert result.result["samples"] == blobs.count_values("vc")["0"]
+
+
+def test_a_failure_mid_run_leaves_no_run_and_no_field(blobs):
+    fields_before = set(blobs.get_field_schema())
+
+    def interrupt(fraction, label):
+        if label == "writing the label field":
+            raise KeyboardInterrupt("stopped by the user")
+
+    with pytest.raises(KeyboardInterrupt):
+        compute_visual_clusters(blobs, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj", progress=interrupt)
+    assert set(blobs.get_field_schema()) == fields_before
+    assert blobs.list_runs() == [] and "proj" not in blobs.list_brain_runs()
+
+
+def test_bad_sources_say_what_to_do(blobs):
+    with pytest.raises(ValueError, match="exactly one source"):
+        compute_visual_clusters(blobs, "vc")
+    with pytest.raises(ValueError, match="not a visualization brain run"):
+        compute_visual_clusters(blobs, "vc", brain_key="nope")
+    with pytest.raises(ValueError, match="not a field"):
+        compute_visual_clusters(blobs, "vc", embeddings_field="nope")
+    with pytest.raises(ValueError, match="identifier"):
+        compute_visual_clusters(blobs, "bad key", brain_key="points")
+    with pytest.raises(ValueError, match="unknown hyperparameter"):
+        compute_visual_clusters(blobs, "vc", brain_key="points", colour="red")
+    assert blobs.list_runs() == []

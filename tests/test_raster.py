@@ -1,0 +1,65 @@
+import numpy as np
+
+from visual_clustering_core.raster import GridTransform, density_image, finite_bounds, pixel_counts
+
+
+def _pixels(X, resolution=256, keep_aspect=True):
+    lo, hi, _ = finite_bounds(X)
+    return GridTransform.from_bounds(lo, hi, resolution, keep_aspect).pixel_indices(X)
+
+
+def test_aspect_ratio_is_kept():
+    X = np.array([[0.0, 0.0], [10.0, 1.0]])
+    rows, cols = np.divmod(_pixels(X), 256)
+    assert cols[1] - cols[0] > 200
+    assert rows[1] - rows[0] < 30  # 1/10 of the width, not stretched to fill the grid
+
+
+def test_stretching_is_available():
+    X = np.array([[0.0, 0.0], [10.0, 1.0]])
+    rows, cols = np.divmod(_pixels(X, keep_aspect=False), 256)
+    assert rows[1] - rows[0] == cols[1] - cols[0]
+
+
+def test_extreme_points_land_inside_the_grid():
+    X = np.array([[0.0, 0.0], [1.0, 1.0], [1.0, 0.0], [0.0, 1.0]])
+    pixels = _pixels(X, 64)
+    assert pixels.min() >= 0 and pixels.max() < 64 * 64
+
+
+def test_constant_column_and_identical_points_are_centred():
+    for X in (np.c_[np.arange(10.0), np.full(10, 3.0)], np.full((10, 2), 7.0)):
+        rows, cols = np.divmod(_pixels(X), 256)
+        assert np.all(rows == 128)
+        assert np.all((cols >= 0) & (cols < 256))
+
+
+def test_huge_offsets_keep_their_resolution():
+    rng = np.random.default_rng(0)
+    X = rng.normal(size=(1000, 2))
+    assert np.array_equal(_pixels(X + 1e9), _pixels(X))
+
+
+def test_non_finite_rows_are_off_the_grid():
+    X = np.array([[0.0, 0.0], [np.nan, 1.0], [1.0, np.inf], [1.0, 1.0]])
+    lo, hi, finite = finite_bounds(X)
+    assert finite.tolist() == [True, False, False, True]
+    assert lo.tolist() == [0, 0] and hi.tolist() == [1, 1]
+    pixels = GridTransform.from_bounds(lo, hi, 32).pixel_indices(X)
+    assert pixels[1] == -1 and pixels[2] == -1 and pixels[0] >= 0 and pixels[3] >= 0
+
+
+def test_counts_and_density_image():
+    pixels = np.array([0, 0, 0, 5, -1], dtype=np.int32)
+    counts = pixel_counts(pixels, 4)
+    assert counts.sum() == 4 and counts.flat[0] == 3 and counts.flat[5] == 1
+    image = density_image(counts)
+    assert image.shape == (2, 4, 4) and image.dtype == np.float32
+    assert image[0].sum() == 2 and image[1].max() == 1.0 and 0 < image[1].flat[5] < 1
+
+
+def test_pixel_indices_do_not_modify_the_input():
+    X = np.random.default_rng(1).normal(size=(100, 2))
+    before = X.copy()
+    _pixels(X)
+    assert np.array_equal(X, before)

@@ -1,0 +1,61 @@
+"""Pictures of a fitted VisualClustering: the points by cluster, and what the network saw."""
+
+import numpy as np
+
+_MAX_PLOTTED = 200_000
+
+
+def _colors(labels):
+    import matplotlib
+
+    palette = matplotlib.colormaps["tab20"].colors
+    colors = np.array([palette[i % len(palette)] for i in range(max(labels.max() + 1, 1))] + [(0.75, 0.75, 0.75)])
+    return colors[np.where(labels >= 0, labels, -1)]
+
+
+def draw_points(ax, X, labels, title=None, seed=0):
+    """Scatter X coloured by cluster (noise in grey), with equal axes; large inputs are subsampled."""
+    X = np.asarray(X)
+    labels = np.asarray(labels)
+    if len(X) > _MAX_PLOTTED:
+        keep = np.random.default_rng(seed).choice(len(X), _MAX_PLOTTED, replace=False)
+        X, labels = X[keep], labels[keep]
+    order = np.argsort(labels >= 0, kind="stable")  # noise underneath
+    ax.scatter(X[order, 0], X[order, 1], c=_colors(labels[order]), s=max(0.5, 40 / np.sqrt(len(X))), linewidths=0)
+    ax.set_aspect("equal", adjustable="datalim")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def draw_image(ax, image, title=None, labels=False):
+    """Show a grid image the way the points are plotted (row 0 at the bottom)."""
+    if labels:
+        image = _colors(image.ravel()).reshape(*image.shape, 3)
+    ax.imshow(image, origin="lower", interpolation="nearest", cmap=None if labels else "magma")
+    ax.set_xticks([])
+    ax.set_yticks([])
+    if title:
+        ax.set_title(title, fontsize=10)
+
+
+def save_diagnostics(estimator, X, path, title=None):
+    """Write a PNG with the density image, the area probability, the label map and the points by cluster."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    fig, axes = plt.subplots(1, 4, figsize=(16, 4.3))
+    draw_image(axes[0], estimator.density_image_[1], "log-density image")
+    area = estimator.probability_[0] if estimator.probability_ is not None else estimator.mask_.astype(float)
+    draw_image(axes[1], area, "cluster-area probability")
+    draw_image(axes[2], estimator.label_map_, f"label map ({estimator.n_clusters_} clusters)", labels=True)
+    draw_points(axes[3], X, estimator.labels_, "points by cluster")
+    if title:
+        fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path

@@ -1,0 +1,29 @@
+"""Projection of high-dimensional embeddings to the 2-D points visual clustering needs."""
+
+import numpy as np
+
+PROJECTIONS = ("umap", "pca")
+
+
+def project(X, method="umap", random_state=0, **kwargs):
+    """X (n, d) projected to (n, 2) float32 with UMAP or PCA; 2-D input is returned as is.
+
+    Extra keyword arguments go to ``umap.UMAP`` or ``sklearn.decomposition.PCA``.
+    """
+    X = np.asarray(X, dtype=np.float32)
+    if X.ndim != 2 or len(X) == 0:
+        raise ValueError(f"embeddings must be a non-empty (n, d) array; got shape {X.shape}")
+    if X.shape[1] == 2:
+        return X
+    if method == "pca":
+        from sklearn.decomposition import PCA
+
+        return PCA(n_components=2, random_state=random_state, **kwargs).fit_transform(X).astype(np.float32)
+    if method == "umap":
+        if len(X) < 4:
+            raise ValueError(f"UMAP needs at least 4 points; got {len(X)}. Use method='pca'.")
+        import umap
+
+        params = dict(n_components=2, random_state=random_state, n_neighbors=min(15, len(X) - 1)) | kwargs
+        return umap.UMAP(**params).fit_transform(X).astype(np.float32)
+    raise ValueError(f"projection must be one of {PROJECTIONS}; got {method!r}")

@@ -1,0 +1,107 @@
+"""One-call SDK: ``compute_visual_clusters(dataset, "run_key", brain_key="umap")``."""
+
+import time
+
+import numpy as np
+
+from . import __version__
+from .estimator import VisualClustering
+from .features import from_brain_run, from_embeddings_field
+from .runs import check_new_run, encode_array, save_run
+
+
+def load_features(sample_collection, brain_key=None, embeddings_field=None, projection="umap"):
+    """2-D points from exactly one source: a visualization brain run, or an embeddings field."""
+    if (brain_key is None) == (embeddings_field is None):
+        raise ValueError("give exactly one source of points: brain_key (a visualization run) or embeddings_field.")
+    if brain_key is not None:
+        return from_brain_run(sample_collection, brain_key)
+    return from_embeddings_field(sample_collection, embeddings_field, projection=projection)
+
+
+def save_visualization(sample_collection, features, brain_key, overwrite=False):
+    """Store projected points as a `manual` visualization brain run, for the Embeddings panel."""
+    import fiftyone.brain as fob
+
+    dataset = sample_collection._dataset
+    if brain_key in dataset.list_brain_runs() and not overwrite:
+        raise ValueError(f"brain run {brain_key!r} already exists; choose another save_brain_key or pass overwrite=True.")
+    if brain_key in dataset.list_brain_runs():
+        dataset.delete_brain_run(brain_key)
+    fob.compute_visualization(
+        sample_collection.select(features.sample_ids, ordered=True),
+        points=features.points,
+        method="manual",
+        brain_key=brain_key,
+    )
+
+
+def compute_visual_clusters(
+    sample_collection,
+    run_key,
+    brain_key=None,
+    embeddings_field=None,
+    projection="umap",
+    save_brain_key=None,
+    label_field=None,
+    overwrite=False,
+    progress=None,
+    **hyperparameters,
+):
+    """Cluster a collection's 2-D points visually; save a run and a label field; return the run results.
+
+    Args:
+        sample_collection: a FiftyOne dataset or view (only its samples are clustered and labelled)
+        run_key: key of the custom run to save (a Python identifier)
+        brain_key: a visualization brain run whose points are clustered (sample or patch level)
+        embeddings_field: or a field of embeddings, projected to 2-D unless already 2-D
+        projection: "umap" or "pca", for ``embeddings_field``
+        save_brain_key: also store the projection as a visualization run (for the Embeddings panel)
+        label_field: field for the cluster labels ("0", "1", ..., "noise"); default: ``run_key``
+        overwrite: replace an existing run, label field or saved visualization of the same name
+        progress: optional ``callable(fraction, label)``
+        **hyperparameters: ``VisualClustering`` parameters (resolution, denoise, grow, threshold,
+            min_cluster_size, keep_aspect, device)
+    """
+    started = time.perf_counter()
+    label_field = label_field or run_key
+    try:
+        estimator = VisualClustering(**hyperparameters)
+    except TypeError:
+        known = ", ".join(VisualClustering().get_params())
+        raise ValueError(f"unknown hyperparameter in {sorted(hyperparameters)}; VisualClustering takes {known}.") from None
+    estimator._check_params()
+    check_new_run(sample_collection, run_key, label_field, overwrite)
+
+    progress = progress or (lambda fraction, label: None)
+    progress(0.0, "loading points")
+    features = load_features(sample_collection, brain_key, embeddings_field, projection)
+    loaded = time.perf_counter()
+    progress(0.3, f"clustering {len(features.points):,} points")
+    estimator.fit(features.points)
+    clustered = time.perf_counter()
+
+    config = dict(
+        method="visual_clustering",
+        label_field=label_field,
+        source=features.source,
+        patches_field=features.patches_field,
+        params=estimator.get_params(),
+        n_points=len(features.points),
+        n_missing=features.n_missing,
+        plugin_version=__version__,
+    )
+    extra = dict(
+        mask=encode_array(estimator.mask_.astype(np.uint8)),
+        label_map=encode_array(estimator.label_map_),
+        timings={"load_s": loaded - started, "cluster_s": clustered - loaded},
+    )
+    if save_brain_key:
+        progress(0.6, f"saving the projection as brain run {save_brain_key!r}")
+        save_visualization(sample_collection, features, save_brain_key, overwrite)
+    try:
+        return save_run(sample_collection, run_key, config, features, estimator.labels_, extra, overwrite, progress)
+    except BaseException:
+        if save_brain_key and save_brain_key in sample_collection._dataset.list_brain_runs():
+            sample_collection._dataset.delete_brain_run(save_brain_key)
+        raise
