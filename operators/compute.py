@@ -5,7 +5,7 @@ import fiftyone.operators.types as types
 
 from ..visual_clustering_core.clip import compute_clip_embeddings
 from ..visual_clustering_core.sdk import compute_visual_clusters
-from .forms import hyperparameter_inputs, hyperparameters, run_key_inputs, source_inputs
+from .forms import ICON, hyperparameter_inputs, hyperparameters, run_key_inputs, source_inputs
 
 DELEGATE_ABOVE = 100_000
 
@@ -20,13 +20,13 @@ class ComputeVisualClusters(foo.Operator):
             dynamic=True,
             allow_immediate_execution=True,
             allow_delegated_execution=True,
-            icon="/assets/icon.svg",
+            icon=ICON,
         )
 
     def resolve_placement(self, ctx):
         return types.Placement(
             types.Places.EMBEDDINGS_ACTIONS,
-            types.Button(label="Compute visual clusters", icon="/assets/icon.svg", prompt=True),
+            types.Button(label="Compute visual clusters", icon=ICON, prompt=True),
         )
 
     def resolve_input(self, ctx):

