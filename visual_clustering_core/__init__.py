@@ -1,6 +1,31 @@
-"""Visual clustering: cluster 2-D points by segmenting an image of their plot."""
+"""Visual clustering: cluster 2-D points by segmenting an image of their plot.
 
-from .estimator import VisualClustering
+``VisualClustering`` is the scikit-learn estimator; ``compute_visual_clusters``
+runs it on a FiftyOne collection and saves the result as a custom run.
+"""
 
 __version__ = "0.1.0"
-__all__ = ["VisualClustering"]
+
+from .estimator import VisualClustering  # noqa: E402
+from .projection import project  # noqa: E402
+from .runs import (  # noqa: E402
+    cluster_view,
+    delete_clustering_run,
+    list_clustering_runs,
+    load_clustering_run,
+    rename_clustering_run,
+    run_info_dict,
+)
+from .sdk import compute_visual_clusters  # noqa: E402
+
+__all__ = [
+    "VisualClustering",
+    "cluster_view",
+    "compute_visual_clusters",
+    "delete_clustering_run",
+    "list_clustering_runs",
+    "load_clustering_run",
+    "project",
+    "rename_clustering_run",
+    "run_info_dict",
+]

@@ -1,0 +1,52 @@
+import numpy as np
+
+from visual_clustering_core.segmentation import grow_labels, label_areas, threshold_areas
+
+
+def _disc(shape, center, radius):
+    rows, cols = np.ogrid[: shape[0], : shape[1]]
+    return (rows - center[0]) ** 2 + (cols - center[1]) ** 2 <= radius**2
+
+
+def test_touching_areas_are_split_by_their_cores_without_lines():
+    shape = (64, 64)
+    area = (_disc(shape, (32, 20), 12) | _disc(shape, (32, 42), 12)).astype(np.float32)
+    core = (_disc(shape, (32, 20), 5) | _disc(shape, (32, 42), 5)).astype(np.float32)
+    labels = label_areas(area, core)
+    assert labels.max() == 2
+    assert labels[32, 20] != labels[32, 42]
+    assert np.all(labels[area > 0.5] > 0), "every area pixel is labelled: no watershed lines"
+    assert np.all(labels[area <= 0.5] == 0)
+
+
+def test_an_area_without_a_core_is_a_cluster_of_its_own():
+    shape = (64, 64)
+    area = (_disc(shape, (16, 16), 6) | _disc(shape, (48, 48), 6)).astype(np.float32)
+    core = _disc(shape, (16, 16), 2).astype(np.float32)
+    assert label_areas(area, core).max() == 2
+
+
+def test_connected_components_without_cores():
+    shape = (32, 32)
+    area = (_disc(shape, (8, 8), 4) | _disc(shape, (24, 24), 4)).astype(np.float32)
+    assert label_areas(area, None).max() == 2
+    assert label_areas(np.zeros(shape, np.float32), np.zeros(shape, np.float32)).max() == 0
+
+
+def test_grow_gives_nearby_pixels_the_nearest_label():
+    labels = np.zeros((20, 20), np.int32)
+    labels[5, 5] = 1
+    labels[5, 15] = 2
+    grown = grow_labels(labels, 2)
+    assert grown[5, 7] == 1 and grown[5, 13] == 2
+    assert grown[5, 10] == 0 and grown[15, 15] == 0
+    assert np.array_equal(grow_labels(labels, 0), labels)
+
+
+def test_threshold_baseline_finds_dense_blobs():
+    image = np.zeros((2, 64, 64), np.float32)
+    image[1][_disc((64, 64), (16, 16), 6)] = 1.0
+    image[1][_disc((64, 64), (48, 40), 6)] = 0.8
+    image[0] = image[1] > 0
+    assert threshold_areas(image).max() == 2
+    assert threshold_areas(np.zeros((2, 16, 16), np.float32)).max() == 0
