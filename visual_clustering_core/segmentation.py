@@ -2,8 +2,8 @@
 
 Cluster areas are where the area probability passes the threshold. Connected
 components of the predicted cores seed a watershed over the area probability,
-which splits touching clusters along their weakest line; areas without a core
-become clusters of their own. Every area pixel gets a label (no watershed lines),
+which splits touching clusters along their weakest line; areas without a
+substantial core become clusters of their own. Every area pixel gets a label (no watershed lines),
 and pixels within ``grow`` pixels of an area take the nearest one's label.
 """
 
@@ -12,14 +12,29 @@ from scipy import ndimage
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
+MIN_SEED = 0.02
+MIN_SEED_PIXELS = 8
 
-def label_areas(area_prob, core_prob=None, threshold=0.5):
-    """Label map (R, R) int32: 0 for background, 1..k for cluster areas."""
+
+def label_areas(area_prob, core_prob=None, threshold=0.5, seed_threshold=0.5, min_seed=MIN_SEED):
+    """Label map (R, R) int32: 0 for background, 1..k for cluster areas.
+
+    A connected area is split only between seeds (connected pixels with core
+    probability >= ``seed_threshold``) of at least ``min_seed`` of its pixels and
+    at least MIN_SEED_PIXELS; smaller specks of core do not split anything.
+    """
     mask = area_prob >= threshold
     components, n_components = ndimage.label(mask)
     if core_prob is None or n_components == 0:
         return components.astype(np.int32)
-    seeds, n_seeds = ndimage.label((core_prob >= 0.5) & mask)
+    seeds, n_seeds = ndimage.label((core_prob >= seed_threshold) & mask)
+    if n_seeds:
+        seed_sizes = np.bincount(seeds.ravel())
+        component_sizes = np.bincount(components.ravel())
+        home = ndimage.maximum(components, seeds, index=np.arange(n_seeds + 1)).astype(int)
+        large = (seed_sizes >= MIN_SEED_PIXELS) & (seed_sizes >= min_seed * component_sizes[home])
+        large[0] = False
+        seeds = np.where(large[seeds], seeds, 0)
     seeded = np.zeros(n_components + 1, bool)
     seeded[components[seeds > 0]] = True
     unseeded = mask & ~seeded[components]
