@@ -1,4 +1,4 @@
-"""How the post-processing defaults were chosen: a grid over seed threshold, seed size and grow.
+"""How the post-processing defaults were chosen: a grid over seed threshold, seed size, merge level, grow.
 
     python bench/tune_segmentation.py [--datasets 150]
 
@@ -20,9 +20,10 @@ from visual_clustering_core.raster import pixel_counts
 from visual_clustering_core.segmentation import grow_labels, label_areas
 from visual_clustering_core.training import render_example
 
-SEED_THRESHOLDS = (0.3, 0.4, 0.5, 0.6)
-MIN_SEEDS = (0.0, 0.02, 0.05, 0.1)
-GROWS = (1, 3, 6)
+SEED_THRESHOLDS = (0.4, 0.5, 0.6)
+MIN_SEEDS = (0.0, 0.02)
+MERGE_LEVELS = (None, 0.7, 0.8, 0.9)
+GROWS = (3, 6, 10)
 
 
 def main():
@@ -36,14 +37,18 @@ def main():
         model = VisualClustering(weights=args.weights).fit(X)
         pixels = model.transform_.pixel_indices(X)
         cases.append((truth, model.probability_, pixels, pixel_counts(pixels, model.resolution)))
-    print("| seed threshold | min seed | grow | mean AMI |\n|---|---|---|---|")
-    for seed_threshold, min_seed, grow in itertools.product(SEED_THRESHOLDS, MIN_SEEDS, GROWS):
+    rows = []
+    for setting in itertools.product(SEED_THRESHOLDS, MIN_SEEDS, MERGE_LEVELS, GROWS):
+        seed_threshold, min_seed, merge_level, grow = setting
         scores = []
         for truth, prob, pixels, counts in cases:
-            areas = grow_labels(label_areas(prob[0], prob[1], 0.5, seed_threshold, min_seed), grow)
+            areas = grow_labels(label_areas(prob[0], prob[1], 0.5, seed_threshold, min_seed, merge_level), grow)
             label_map, _ = _rank_clusters(areas, counts, 5)
             scores.append(adjusted_mutual_info_score(truth, _lookup(label_map, pixels)))
-        print(f"| {seed_threshold} | {min_seed} | {grow} | {np.mean(scores):.4f} |")
+        rows.append((float(np.mean(scores)), setting))
+    print("| mean AMI | seed threshold | min seed | merge level | grow |\n|---|---|---|---|---|")
+    for score, setting in sorted(rows, key=lambda row: -row[0])[:15]:
+        print(f"| {score:.4f} | " + " | ".join(map(str, setting)) + " |")
 
 
 if __name__ == "__main__":

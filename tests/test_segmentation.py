@@ -12,7 +12,7 @@ def test_touching_areas_are_split_by_their_cores_without_lines():
     shape = (64, 64)
     area = (_disc(shape, (32, 20), 12) | _disc(shape, (32, 42), 12)).astype(np.float32)
     core = (_disc(shape, (32, 20), 5) | _disc(shape, (32, 42), 5)).astype(np.float32)
-    labels = label_areas(area, core)
+    labels = label_areas(area, core, merge_level=None)
     assert labels.max() == 2
     assert labels[32, 20] != labels[32, 42]
     assert np.all(labels[area > 0.5] > 0), "every area pixel is labelled: no watershed lines"
@@ -50,3 +50,18 @@ def test_threshold_baseline_finds_dense_blobs():
     image[0] = image[1] > 0
     assert threshold_areas(image).max() == 2
     assert threshold_areas(np.zeros((2, 16, 16), np.float32)).max() == 0
+
+
+def test_fragments_without_a_valley_merge_but_touching_clusters_stay_apart():
+    shape = (64, 64)
+    ring = _disc(shape, (32, 32), 20) & ~_disc(shape, (32, 32), 12)
+    core = np.zeros(shape, np.float32)
+    core[10:16, 30:35] = 1  # two specks of core on one ring
+    core[48:54, 30:35] = 1
+    assert label_areas(ring.astype(np.float32), core, min_seed=0).max() == 1
+    assert label_areas(ring.astype(np.float32), core, min_seed=0, merge_level=None).max() == 2
+    # Two discs joined by a neck where the area probability dips: still two clusters.
+    area = (_disc(shape, (32, 18), 11) | _disc(shape, (32, 46), 11)).astype(np.float32)
+    area[30:35, 28:37] = 0.6
+    discs_core = (_disc(shape, (32, 18), 5) | _disc(shape, (32, 46), 5)).astype(np.float32)
+    assert label_areas(area, discs_core).max() == 2

@@ -14,14 +14,17 @@ from skimage.segmentation import watershed
 
 MIN_SEED = 0.02
 MIN_SEED_PIXELS = 8
+MERGE_LEVEL = 0.9
 
 
-def label_areas(area_prob, core_prob=None, threshold=0.5, seed_threshold=0.5, min_seed=MIN_SEED):
+def label_areas(area_prob, core_prob=None, threshold=0.5, seed_threshold=0.5, min_seed=MIN_SEED, merge_level=MERGE_LEVEL):
     """Label map (R, R) int32: 0 for background, 1..k for cluster areas.
 
     A connected area is split only between seeds (connected pixels with core
     probability >= ``seed_threshold``) of at least ``min_seed`` of its pixels and
     at least MIN_SEED_PIXELS; smaller specks of core do not split anything.
+    Regions the watershed splits are merged again unless a valley of the area
+    probability separates them (see ``merge_without_valley``).
     """
     mask = area_prob >= threshold
     components, n_components = ndimage.label(mask)
@@ -40,8 +43,44 @@ def label_areas(area_prob, core_prob=None, threshold=0.5, seed_threshold=0.5, mi
     unseeded = mask & ~seeded[components]
     markers = np.where(unseeded, components + n_seeds, seeds)
     labels = watershed(-area_prob, markers, mask=mask)
+    labels = merge_without_valley(labels, area_prob, merge_level)
     _, labels = np.unique(labels, return_inverse=True)  # consecutive 0..k
     return labels.reshape(mask.shape).astype(np.int32)
+
+
+def merge_without_valley(labels, area_prob, level):
+    """Merge neighbouring regions whose shared boundary has a mean area probability >= ``level``.
+
+    Touching clusters meet in a valley of the area probability (the network
+    learnt a gap between them); fragments of one cluster, split by scattered
+    core specks, meet where the probability stays high.
+    """
+    if level is None or level > 1:
+        return labels
+    a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
+    b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
+    p = np.minimum(
+        np.concatenate([area_prob[:, :-1].ravel(), area_prob[:-1, :].ravel()]),
+        np.concatenate([area_prob[:, 1:].ravel(), area_prob[1:, :].ravel()]),
+    )
+    boundary = (a != b) & (a > 0) & (b > 0)
+    if not boundary.any():
+        return labels
+    n = int(labels.max()) + 1
+    key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
+    pairs, inverse = np.unique(key, return_inverse=True)
+    mean = np.bincount(inverse, weights=p[boundary]) / np.bincount(inverse)
+    parent = np.arange(n)
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    for pair in pairs[mean >= level]:
+        parent[find(pair // n)] = find(pair % n)
+    return np.array([find(i) for i in range(n)])[labels]
 
 
 def grow_labels(labels, distance):
