@@ -48,7 +48,7 @@ def test_tiny_training_run_checkpoints_and_resumes(tmp_path):
     metrics = train(**(args | {"log": logs.append}))
     assert "resumed from" in logs[0] and "at step 1" in logs[0]
     assert metrics["finished"] and metrics["steps"] == 3
-    assert 0 <= metrics["heldout_area_iou"] <= 1
+    assert 0 <= metrics["heldout_area_iou"] <= 1 and 0 <= metrics["heldout_area_iou_pooled"] <= 1
     assert json.loads((tmp_path / "unet.json").read_text())["steps"] == 3
     model = load_model(tmp_path / "unet.pt")
     assert model(torch.zeros(1, 2, 64, 64)).shape == (1, 2, 64, 64)

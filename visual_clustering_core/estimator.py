@@ -30,7 +30,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         Kernel size of a median filter applied to the point counts before
         segmentation (the paper's D); 3 or 5 cuts sparse bridges between
         clusters. 0 or 1 turns it off.
-    grow : float, default=3
+    grow : float, default=6
         Points outside every cluster area but within this many pixels of one
         join it (the paper's M); farther points are noise (-1).
     threshold : float, default=0.5
@@ -74,7 +74,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self,
         resolution=256,
         denoise=0,
-        grow=3,
+        grow=6,
         threshold=0.5,
         min_cluster_size=5,
         keep_aspect=True,

@@ -14,7 +14,7 @@ from skimage.segmentation import watershed
 
 MIN_SEED = 0.02
 MIN_SEED_PIXELS = 8
-MERGE_LEVEL = 0.9
+MERGE_LEVEL = 0.8
 
 
 def label_areas(area_prob, core_prob=None, threshold=0.5, seed_threshold=0.5, min_seed=MIN_SEED, merge_level=MERGE_LEVEL):
