@@ -12,6 +12,8 @@ from scipy import ndimage
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
+from .groups import union_roots
+
 MIN_SEED = 0.02
 MIN_SEED_PIXELS = 8
 MERGE_LEVEL = 0.8
@@ -70,17 +72,8 @@ def merge_without_valley(labels, area_prob, level):
     key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
     pairs, inverse = np.unique(key, return_inverse=True)
     mean = np.bincount(inverse, weights=p[boundary]) / np.bincount(inverse)
-    parent = np.arange(n)
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
-    for pair in pairs[mean >= level]:
-        parent[find(pair // n)] = find(pair % n)
-    return np.array([find(i) for i in range(n)])[labels]
+    merge = pairs[mean >= level]
+    return union_roots(n, zip(merge // n, merge % n))[labels]
 
 
 def grow_labels(labels, distance):

@@ -16,6 +16,8 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
+from .groups import union_roots
+
 MERGE_OVERLAP = 0.3
 LEVEL = 0.05
 CORE_LEVEL = 0.3
@@ -75,25 +77,17 @@ def _crop(image, box, within):
 
 def _merge_overlapping(boxes, cores):
     """Union-find over clusters whose cores overlap by >= MERGE_OVERLAP of the smaller core."""
-    k = len(cores)
-    parent = np.arange(k)
-
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     sizes = [core.sum() for core in cores]
-    for i in range(k):
-        for j in range(i + 1, k):
+    pairs = []
+    for i in range(len(cores)):
+        for j in range(i + 1, len(cores)):
             box = _intersection(boxes[i], boxes[j])
             if box is None:
                 continue
             overlap = (_crop(cores[i], box, boxes[i]) & _crop(cores[j], box, boxes[j])).sum()
             if overlap and overlap >= MERGE_OVERLAP * min(sizes[i], sizes[j]):
-                parent[find(i)] = find(j)
-    roots = np.array([find(i) for i in range(k)])
+                pairs.append((i, j))
+    roots = union_roots(len(cores), pairs)
     return np.unique(roots, return_inverse=True)[1]
 
 
