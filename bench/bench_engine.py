@@ -59,16 +59,21 @@ def _methods():
 LIMITS = {"hdbscan (boruvka_kdtree)": 100_000}
 
 
+def _status_kb(key):
+    """A memory figure of this process from /proc/self/status, in kB."""
+    lines = Path("/proc/self/status").read_text().splitlines()
+    return int(next(line.split()[1] for line in lines if line.startswith(key)))
+
+
 def measure_one(method, n, repeats):
     """Time and peak memory of one method at one size; run in its own process."""
     X, _ = _blobs(n)
     fn = _methods()[method]
     fn(X[:2000])  # warm: load the network, import and JIT what needs it
-    status = Path("/proc/self/status")
     Path("/proc/self/clear_refs").write_text("5")  # reset the peak resident set
-    before = int(next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmRSS")))
+    before = _status_kb("VmRSS")
     seconds, _ = _time(lambda: fn(X), repeats)
-    peak = int(next(line.split()[1] for line in status.read_text().splitlines() if line.startswith("VmHWM")))
+    peak = _status_kb("VmHWM")
     return {"seconds": seconds, "extra_mb": max(peak - before, 0) / 1024, "input_mb": X.nbytes / 1e6}
 
 
@@ -125,11 +130,10 @@ def heldout(n_datasets):
     return {k: (float(np.mean(v)), float(np.median(v))) for k, v in scores.items()}
 
 
-def _cell(result, baseline=None):
+def _cell(result):
     if result is None:
         return "skipped"
-    text = f"{result['seconds'] * 1000:,.0f} ms" if result["seconds"] < 10 else f"{result['seconds']:,.1f} s"
-    return text
+    return f"{result['seconds'] * 1000:,.0f} ms" if result["seconds"] < 10 else f"{result['seconds']:,.1f} s"
 
 
 def report(scale_rows, toy_rows, held, command):
