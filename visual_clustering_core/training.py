@@ -21,8 +21,8 @@ from torch.nn import functional as F
 
 from .raster import GridTransform, density_image, finite_bounds, pixel_counts
 from .synthetic import make_dataset
-from .targets import area_and_core, instance_targets
-from .unet import UNet, save_weights
+from .targets import CORE_MARGIN, area_and_core, instance_targets
+from .unet import UNet, read_weights, save_weights
 
 RESOLUTION = 256
 
@@ -120,12 +120,13 @@ def train(
     max_minutes=None,
     eval_examples=512,
     device=None,
+    init=None,
     log=print,
 ):
     """Train (or resume) and return the metrics dict; writes ``out`` and ``out``'s metrics JSON when done."""
     device = device or ("cuda" if torch.cuda.is_available() else "cpu")
     torch.manual_seed(seed)
-    model = UNet().to(device)
+    model = (read_weights(init) if init else UNet()).to(device)
     optimizer = torch.optim.AdamW(model.parameters(), lr=lr, weight_decay=1e-4)
     scheduler = torch.optim.lr_scheduler.OneCycleLR(optimizer, max_lr=lr, total_steps=steps, pct_start=0.05)
     checkpoint = Path(checkpoint)
@@ -178,6 +179,8 @@ def train(
         "device": torch.cuda.get_device_name() if device.startswith("cuda") else "cpu",
         "finished": True,
     }
+    if init:
+        metrics["initialised_from"] = json.loads(Path(init).with_suffix(".json").read_text())
     metrics |= evaluate(model, seed, eval_examples, device, workers)
     out = Path(out)
     out.parent.mkdir(parents=True, exist_ok=True)
@@ -195,6 +198,16 @@ def write_model_card(metrics, path, weights_name="unet.pt"):
         f"python -m visual_clustering_core.training --steps {m['steps']} --batch-size {m['batch_size']} "
         f"--lr {m['learning_rate']} --seed {m['seed']}"
     )
+    start = "random weights"
+    if "initialised_from" in m:
+        base = m["initialised_from"]
+        command += " --init <stage-1 weights>"
+        start = (
+            f"the stage-1 weights ({base['steps']:,} steps of batch {base['batch_size']}, learning rate "
+            f"{base['learning_rate']}, {base['train_seconds'] / 60:.0f} minutes on {base['device']}, trained when the "
+            "core target was each area's pixels at least 40% of its maximum depth from the edge; "
+            "`git show dd046f8` has that code)"
+        )
     Path(path).write_text(f"""# Model card: visual clustering U-Net (`{weights_name}`)
 
 **What it does.** Given a 256 x 256 rendering of 2-D points (channel 0: occupancy,
@@ -217,10 +230,10 @@ background noise in 60% of datasets (up to 12%), random axis stretch. Targets fr
 `targets.py`: each cluster's density level set (5% of its smoothed peak, smoothed at
 its own point spacing), clusters whose dense cores (30% level) overlap by 30% or
 more of the smaller merged (the paper's rule), contested pixels to the densest
-cluster, a gap between neighbours; the core is each area's pixels at least 40% of
-its maximum depth from the edge.
+cluster, a gap between neighbours; the core is each area less a band of
+{CORE_MARGIN} pixels where it comes near another area.
 
-**Training.** {m['steps']:,} steps of batch {m['batch_size']} ({m['examples_seen']:,}
+**Training.** From {start}: {m['steps']:,} steps of batch {m['batch_size']} ({m['examples_seen']:,}
 datasets, none repeated), AdamW (weight decay 1e-4), one-cycle learning rate peaking
 at {m['learning_rate']}, loss = binary cross-entropy on both maps + soft Dice on the
 area. Seed {m['seed']}; {m['train_seconds'] / 60:.0f} minutes on {m['device']}.
@@ -256,6 +269,7 @@ def main(argv=None):
     parser.add_argument("--max-minutes", type=float, default=None, help="stop (resumably) after this long")
     parser.add_argument("--eval-examples", type=int, default=512)
     parser.add_argument("--device", default=None)
+    parser.add_argument("--init", default=None, help="start from these weights (fine-tuning) instead of random ones")
     args = parser.parse_args(argv)
     train(**{k.replace("-", "_"): v for k, v in vars(args).items()})
 

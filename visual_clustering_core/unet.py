@@ -70,10 +70,15 @@ def load_model(path=WEIGHTS_PATH, device="cpu"):
             f"U-Net weights not found at {path}. Reinstall the package, or pass "
             "weights=<path> of a file written by visual_clustering_core.training."
         )
+    return _fold_batch_norm(read_weights(path).eval()).to(device)
+
+
+def read_weights(path):
+    """The U-Net stored by ``save_weights`` at ``path``, in float32 (train mode, batch norm unfolded)."""
     saved = torch.load(path, map_location="cpu", weights_only=True)
     model = UNet(**saved["config"])
     model.load_state_dict({k: v.float() if v.is_floating_point() else v for k, v in saved["state_dict"].items()})
-    return _fold_batch_norm(model.eval()).to(device)
+    return model
 
 
 def _fold_batch_norm(model):
