@@ -1,6 +1,15 @@
 """The plugin's operators."""
 
-from .compute import ComputeVisualClusters
+from .compare import CompareClusteringRuns
+from .compute import ComputeBaselineClusters, ComputeVisualClusters
 from .manage import DeleteClusteringRun, GetClusteringRunInfo, LoadClusterView, RenameClusteringRun
 
-OPERATORS = (ComputeVisualClusters, GetClusteringRunInfo, RenameClusteringRun, DeleteClusteringRun, LoadClusterView)
+OPERATORS = (
+    ComputeVisualClusters,
+    ComputeBaselineClusters,
+    CompareClusteringRuns,
+    GetClusteringRunInfo,
+    RenameClusteringRun,
+    DeleteClusteringRun,
+    LoadClusterView,
+)

@@ -1,77 +1,69 @@
-"""The main operator: cluster a dataset's embeddings visually."""
+"""The clustering operators: visual clustering, and the k-means / HDBSCAN runs to compare it with."""
 
 import fiftyone.operators as foo
 import fiftyone.operators.types as types
 
 from ..visual_clustering_core.clip import compute_clip_embeddings
-from ..visual_clustering_core.sdk import compute_visual_clusters
-from .forms import ICON, hyperparameter_inputs, hyperparameters, run_key_inputs, source_inputs
+from ..visual_clustering_core.sdk import compute_baseline_clusters, compute_visual_clusters
+from .forms import (
+    ICON,
+    baseline_inputs,
+    baseline_params,
+    hyperparameter_inputs,
+    hyperparameters,
+    run_key_inputs,
+    source_inputs,
+    source_params,
+)
 
 DELEGATE_ABOVE = 100_000
 
 
-class ComputeVisualClusters(foo.Operator):
+class _ClusteringOperator(foo.Operator):
+    """Shared by the clustering operators: target, run key and delegation inputs, the result summary, ``__call__``.
+
+    Subclasses add their inputs in ``method_inputs`` and run the SDK in ``compute``.
+    """
+
+    name = label = description = default_key = None
+
     @property
     def config(self):
         return foo.OperatorConfig(
-            name="compute_visual_clusters",
-            label="Compute visual clusters",
-            description="Cluster embeddings by segmenting an image of their 2-D plot",
+            name=self.name,
+            label=self.label,
+            description=self.description,
             dynamic=True,
             allow_immediate_execution=True,
             allow_delegated_execution=True,
             icon=ICON,
         )
 
-    def resolve_placement(self, ctx):
-        return types.Placement(
-            types.Places.EMBEDDINGS_ACTIONS,
-            types.Button(label="Compute visual clusters", icon=ICON, prompt=True),
-        )
-
     def resolve_input(self, ctx):
         inputs = types.Object()
+        inputs.view_target(ctx)
         target = ctx.target_view()
         inputs.md(f"Clusters the {len(target):,} samples of the chosen target; the labels go to a field the Embeddings panel can colour by.")
-        source_inputs(ctx, inputs)
-        inputs.view("hyperparameters_header", types.Header(label="Hyperparameters", description="The defaults need no tuning"))
-        hyperparameter_inputs(inputs)
+        self.method_inputs(ctx, inputs)
         inputs.view("run_header", types.Header(label="Run"))
-        run_key_inputs(inputs, default_key="visual_clusters")
+        run_key_inputs(inputs, default_key=self.default_key)
         inputs.bool("delegate", default=len(target) > DELEGATE_ABOVE, label="Delegate", description="Run in the background (recommended for large datasets)")
-        return types.Property(inputs, view=types.View(label="Compute visual clusters"))
+        return types.Property(inputs, view=types.View(label=self.label))
+
+    def method_inputs(self, ctx, inputs):
+        raise NotImplementedError
 
     def resolve_delegation(self, ctx):
         return bool(ctx.params.get("delegate", False))
 
     def execute(self, ctx):
         params = ctx.params
-        target = ctx.target_view()
-        progress = lambda fraction, label: ctx.set_progress(progress=fraction, label=label)
-        source = params.get("source") or ("embeddings_field" if params.get("embeddings_field") else "brain_run")
-        embeddings_field = params.get("embeddings_field") or ("clip_embeddings" if source == "openclip" else None)
-        if source == "openclip":
-            compute_clip_embeddings(
-                target,
-                embeddings_field,
-                model_name=params.get("clip_model") or "ViT-B-32",
-                pretrained=params.get("clip_pretrained", "openai") or None,  # "" builds it without weights
-                overwrite=bool(params.get("overwrite")),
-                progress=progress,
-            )
-        from_field = source != "brain_run"
-        results = compute_visual_clusters(
-            target,
-            params["run_key"],
-            brain_key=None if from_field else params.get("brain_key"),
-            embeddings_field=embeddings_field if from_field else None,
-            projection=params.get("projection") or "umap",
-            save_brain_key=(params.get("save_brain_key") or None) if from_field else None,
+        common = dict(
             label_field=params.get("label_field") or None,
             overwrite=bool(params.get("overwrite")),
-            progress=progress,
-            **hyperparameters(ctx),
+            progress=lambda fraction, label: ctx.set_progress(progress=fraction, label=label),
         )
+        results = self.compute(ctx, ctx.target_view(), params["run_key"], common)
         if not ctx.delegated:
             ctx.ops.reload_dataset()
         sizes = results.cluster_sizes
@@ -83,14 +75,60 @@ class ComputeVisualClusters(foo.Operator):
             "n_points": results.config.n_points,
         }
 
+    def compute(self, ctx, target, run_key, common):
+        raise NotImplementedError
+
     def resolve_output(self, ctx):
         outputs = types.Object()
         outputs.str("label_field", label="Label field (colour the Embeddings panel by it)")
         outputs.int("n_clusters", label="Clusters")
         outputs.int("n_noise", label="Noise points")
         outputs.int("n_points", label="Points clustered")
-        return types.Property(outputs, view=types.View(label="Visual clusters computed"))
+        return types.Property(outputs, view=types.View(label="Clusters computed"))
 
     def __call__(self, sample_collection, run_key, **params):
-        """SDK form of the operator: ``op(dataset, "run_key", brain_key="umap", grow=4)``."""
+        """SDK form of the operator: ``op(dataset, "run_key", brain_key="umap", ...)``."""
         return foo.execute_operator(self.uri, ctx=dict(view=sample_collection.view(), params=dict(run_key=run_key, **params)))
+
+
+class ComputeVisualClusters(_ClusteringOperator):
+    name, label, default_key = "compute_visual_clusters", "Compute visual clusters", "visual_clusters"
+    description = "Cluster embeddings by segmenting an image of their 2-D plot"
+
+    def resolve_placement(self, ctx):
+        return types.Placement(
+            types.Places.EMBEDDINGS_ACTIONS,
+            types.Button(label="Compute visual clusters", icon=ICON, prompt=True),
+        )
+
+    def method_inputs(self, ctx, inputs):
+        source_inputs(ctx, inputs)
+        inputs.view("hyperparameters_header", types.Header(label="Hyperparameters", description="The defaults need no tuning"))
+        hyperparameter_inputs(inputs)
+
+    def compute(self, ctx, target, run_key, common):
+        sources = source_params(ctx.params)
+        if ctx.params.get("source") == "openclip":
+            compute_clip_embeddings(
+                target,
+                sources["embeddings_field"],
+                model_name=ctx.params.get("clip_model") or "ViT-B-32",
+                pretrained=ctx.params.get("clip_pretrained", "openai") or None,  # "" builds it without weights
+                overwrite=common["overwrite"],
+                progress=common["progress"],
+            )
+        return compute_visual_clusters(target, run_key, **sources, **common, **hyperparameters(ctx))
+
+
+class ComputeBaselineClusters(_ClusteringOperator):
+    name, label, default_key = "compute_baseline_clusters", "Compute k-means / HDBSCAN clusters", "kmeans_clusters"
+    description = "Cluster with k-means or HDBSCAN, to compare with visual clustering"
+
+    def method_inputs(self, ctx, inputs):
+        source_inputs(ctx, inputs, projections=("none", "umap", "pca"), openclip=False)
+        inputs.view("method_header", types.Header(label="Method"))
+        baseline_inputs(ctx, inputs)
+
+    def compute(self, ctx, target, run_key, common):
+        sources = source_params(ctx.params, default_projection="none")
+        return compute_baseline_clusters(target, run_key, **baseline_params(ctx.params), **sources, **common)

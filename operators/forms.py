@@ -41,6 +41,28 @@ def hyperparameter_inputs(inputs):
             inputs.enum(name, ["cpu", "cuda", "auto"], default=default, label=label, description=help_text)
 
 
+def baseline_inputs(ctx, inputs):
+    """The method (k-means or HDBSCAN) and its parameters."""
+    methods = types.RadioGroup()
+    methods.add_choice("kmeans", label="k-means", description="scikit-learn KMeans (MiniBatchKMeans above 100,000 points)")
+    methods.add_choice("hdbscan", label="HDBSCAN", description="Density-based; labels sparse points noise")
+    inputs.enum("method", methods.values(), default="kmeans", label="Method", view=methods)
+    if (ctx.params.get("method") or "kmeans") == "kmeans":
+        inputs.int("n_clusters", default=8, min=1, label="Number of clusters", description="k")
+    else:
+        inputs.int("min_cluster_size", default=5, min=2, label="min cluster size", description="Smallest group HDBSCAN calls a cluster")
+        inputs.int("min_samples", min=1, label="min samples", description="Neighbours a core point needs; empty: min cluster size")
+
+
+def baseline_params(params):
+    """``compute_baseline_clusters`` method arguments from a form."""
+    method = params.get("method") or "kmeans"
+    if method == "kmeans":
+        return dict(method=method, n_clusters=int(params.get("n_clusters") or 8))
+    min_samples = params.get("min_samples")
+    return dict(method=method, min_cluster_size=int(params.get("min_cluster_size") or 5), min_samples=int(min_samples) if min_samples else None)
+
+
 def visualization_runs(dataset):
     return dataset.list_brain_runs(type=fob.Visualization)
 
@@ -53,13 +75,14 @@ def embedding_fields(dataset):
     return sorted(name for name, field in schema.items() if not isinstance(field, fo.ListField) or field.field is None or isinstance(field.field, fo.FloatField))
 
 
-def source_inputs(ctx, inputs):
-    """Where the 2-D points come from: a visualization run, or an embeddings field (projected)."""
+def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
+    """Where the points come from: a visualization run, or an embeddings field (projected with one of ``projections``)."""
     runs, fields = visualization_runs(ctx.dataset), embedding_fields(ctx.dataset)
     choices = types.RadioGroup()
     choices.add_choice("brain_run", label="Visualization run", description="Points of a compute_visualization run")
-    choices.add_choice("embeddings_field", label="Embeddings field", description="Vectors projected with UMAP or PCA")
-    choices.add_choice("openclip", label="OpenCLIP embeddings", description="Compute CLIP embeddings first")
+    choices.add_choice("embeddings_field", label="Embeddings field", description="Vectors, " + " or ".join(projections) + " projected")
+    if openclip:
+        choices.add_choice("openclip", label="OpenCLIP embeddings", description="Compute CLIP embeddings first")
     default = "brain_run" if runs else "embeddings_field"
     source = ctx.params.get("source") or ("embeddings_field" if ctx.params.get("embeddings_field") else default)
     inputs.enum("source", choices.values(), default=default, label="Points from", view=choices)
@@ -74,8 +97,20 @@ def source_inputs(ctx, inputs):
         inputs.str("embeddings_field", default="clip_embeddings", label="Store embeddings in", required=True)
     else:
         inputs.enum("embeddings_field", fields, label="Embeddings field", required=True, view=types.DropdownView())
-    inputs.enum("projection", list(PROJECTIONS), default="umap", label="Projection to 2-D", view=types.RadioGroup())
+    inputs.enum("projection", list(projections), default=projections[0], label="Projection", view=types.RadioGroup())
     inputs.str("save_brain_key", label="Save the projection as visualization run", description="Optional brain key, so the Embeddings panel can show it")
+
+
+def source_params(params, default_projection="umap"):
+    """The SDK's source arguments (brain_key, or embeddings_field with projection and save_brain_key) from a form."""
+    source = params.get("source") or ("embeddings_field" if params.get("embeddings_field") else "brain_run")
+    if source == "brain_run":
+        return dict(brain_key=params.get("brain_key"))
+    return dict(
+        embeddings_field=params.get("embeddings_field") or "clip_embeddings",
+        projection=params.get("projection") or default_projection,
+        save_brain_key=params.get("save_brain_key") or None,
+    )
 
 
 def run_key_inputs(inputs, default_key):
@@ -84,11 +119,17 @@ def run_key_inputs(inputs, default_key):
     inputs.bool("overwrite", default=False, label="Overwrite", description="Replace a run or field of the same name")
 
 
-def run_choice(ctx, inputs, name="run_key", label="Clustering run"):
-    """A dropdown of the dataset's clustering runs; returns the chosen key (or None)."""
+def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=False):
+    """A dropdown of the dataset's clustering runs; returns the chosen key(s) (or None)."""
     runs = list_clustering_runs(ctx.dataset)
     if not runs:
         inputs.view("no_runs", types.Warning(label="This dataset has no clustering run yet."))
         return None
-    inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
+    if multiple:
+        choices = types.DropdownView(multiple=True)
+        for run in runs:
+            choices.add_choice(run, label=run)
+        inputs.list(name, types.String(), label=label, required=True, view=choices)
+    else:
+        inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
     return ctx.params.get(name)

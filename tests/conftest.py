@@ -1,4 +1,4 @@
-"""Test session set-up: FiftyOne gets its own database folder and sees this checkout as a plugin."""
+"""Test session set-up: FiftyOne gets its own database folder and sees this checkout as a plugin; shared fixtures."""
 
 import os
 import tempfile
@@ -13,3 +13,40 @@ os.environ["FIFTYONE_DATABASE_DIR"] = str(_SCRATCH / "db")
 os.environ.setdefault("FIFTYONE_DATABASE_VALIDATION", "false")
 os.environ.setdefault("FIFTYONE_DO_NOT_TRACK", "true")
 os.environ.setdefault("FIFTYONE_SHOW_PROGRESS_BARS", "false")
+
+import pytest  # noqa: E402  (after FiftyOne's environment is set)
+
+PLUGIN = "@vcl/visual-clustering"
+
+
+@pytest.fixture
+def run_operator():
+    """``run_operator(name, dataset, view=None, **params)``: one of the plugin's operators through FiftyOne."""
+    import fiftyone.operators as foo
+
+    def run(name, dataset, view=None, **params):
+        ctx = {"view": view} if view is not None else {"dataset": dataset}
+        return foo.execute_operator(f"{PLUGIN}/{name}", ctx, params=params)
+
+    return run
+
+
+@pytest.fixture
+def blobs():
+    """A dataset of 600 samples in 3 blobs: 2-D points as a manual visualization run, 16-D embeddings, truth."""
+    import fiftyone as fo
+    import fiftyone.brain as fob
+    from sklearn.datasets import make_blobs
+
+    points, truth = make_blobs(n_samples=600, centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
+    embeddings, embed_truth = make_blobs(n_samples=600, n_features=16, centers=3, random_state=1)
+    dataset = fo.Dataset()
+    dataset.add_samples(
+        [
+            fo.Sample(filepath=f"/tmp/vc/{i}.png", truth=int(t), embed_truth=int(e), embedding=v.tolist())
+            for i, (t, e, v) in enumerate(zip(truth, embed_truth, embeddings))
+        ]
+    )
+    fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
+    yield dataset
+    dataset.delete()

@@ -6,8 +6,6 @@ import sys
 
 import fiftyone as fo
 import fiftyone.brain as fob
-import fiftyone.operators as foo
-import numpy as np
 import pytest
 from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_mutual_info_score
@@ -18,40 +16,18 @@ from visual_clustering_core.sdk import compute_visual_clusters
 PLUGIN = "@vcl/visual-clustering"
 
 
-def run_operator(name, dataset, view=None, **params):
-    ctx = {"view": view} if view is not None else {"dataset": dataset}
-    return foo.execute_operator(f"{PLUGIN}/{name}", ctx, params=params)
-
-
-@pytest.fixture
-def blobs():
-    """A dataset of 600 samples in 3 blobs: 2-D points as a manual visualization run, 16-D embeddings, truth."""
-    points, truth = make_blobs(n_samples=600, centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
-    embeddings, embed_truth = make_blobs(n_samples=600, n_features=16, centers=3, random_state=1)
-    dataset = fo.Dataset()
-    dataset.add_samples(
-        [
-            fo.Sample(filepath=f"/tmp/vc/{i}.png", truth=int(t), embed_truth=int(e), embedding=v.tolist())
-            for i, (t, e, v) in enumerate(zip(truth, embed_truth, embeddings))
-        ]
-    )
-    fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
-    yield dataset
-    dataset.delete()
-
-
 def _ami(dataset, field, truth="truth"):
     labels, true = dataset.exists(field).values([field, truth])
     return adjusted_mutual_info_score(true, labels)
 
 
 @pytest.mark.xfail(strict=True, reason="AMI 0.91 < 0.95 with the shipped U-Net (issue 3 quality target not met yet)")
-def test_visualization_run_clusters_agree_with_the_truth(blobs):
+def test_visualization_run_clusters_agree_with_the_truth(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     assert _ami(blobs, "vc") >= 0.95
 
 
-def test_operator_clusters_a_visualization_run(blobs):
+def test_operator_clusters_a_visualization_run(blobs, run_operator):
     result = run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     assert result.result["n_clusters"] == 3
     assert blobs.get_field("vc") is not None and isinstance(blobs.get_field("vc"), fo.StringField)
@@ -63,21 +39,21 @@ def test_operator_clusters_a_visualization_run(blobs):
 
 
 @pytest.mark.parametrize("projection", ["umap", "pca"])
-def test_operator_projects_an_embeddings_field(blobs, projection):
+def test_operator_projects_an_embeddings_field(blobs, projection, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="emb", embeddings_field="embedding", projection=projection, save_brain_key="emb_2d")
     assert _ami(blobs, "emb", truth="embed_truth") >= 0.95
     assert "emb_2d" in blobs.list_brain_runs()
     assert load_clustering_run(blobs, "emb").config["source"]["projection"] == projection
 
 
-def test_hyperparameters_reach_the_estimator(blobs):
+def test_hyperparameters_reach_the_estimator(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="tuned", brain_key="points", grow=0, min_cluster_size=400)
     run = load_clustering_run(blobs, "tuned")
     assert run.config["params"]["grow"] == 0 and run.config["params"]["min_cluster_size"] == 400
     assert set(blobs.distinct("tuned")) == {NOISE}  # every blob is smaller than 400
 
 
-def test_samples_without_embeddings_stay_unset(blobs):
+def test_samples_without_embeddings_stay_unset(blobs, run_operator):
     missing = blobs.take(50, seed=0)
     missing.set_field("embedding", None).save()
     missing_ids = set(missing.values("id"))
@@ -87,7 +63,7 @@ def test_samples_without_embeddings_stay_unset(blobs):
     assert _ami(blobs, "partial", truth="embed_truth") >= 0.95
 
 
-def test_a_view_target_labels_only_that_view(blobs):
+def test_a_view_target_labels_only_that_view(blobs, run_operator):
     view = blobs.match(fo.ViewField("truth") != 2)
     run_operator("compute_visual_clusters", blobs, view=view, run_key="some", brain_key="points")
     assert blobs.match(fo.ViewField("truth") == 2).count("some") == 0
@@ -95,7 +71,7 @@ def test_a_view_target_labels_only_that_view(blobs):
     assert len(set(view.distinct("some")) - {NOISE}) == 2
 
 
-def test_overwrite_is_refused_then_allowed(blobs):
+def test_overwrite_is_refused_then_allowed(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     before = blobs.values("vc")
     with pytest.raises(Exception, match="overwrite=True"):
@@ -109,7 +85,7 @@ def test_overwrite_is_refused_then_allowed(blobs):
     assert load_clustering_run(blobs, "vc").config["params"]["grow"] == 0
 
 
-def test_rename_and_delete_take_the_field_along(blobs):
+def test_rename_and_delete_take_the_field_along(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
     assert not blobs.has_field("vc") and blobs.has_field("renamed")
@@ -119,7 +95,7 @@ def test_rename_and_delete_take_the_field_along(blobs):
     assert not blobs.has_field("renamed") and list_clustering_runs(blobs) == []
 
 
-def test_run_info_loads_in_a_fresh_process(blobs):
+def test_run_info_loads_in_a_fresh_process(blobs, run_operator):
     blobs.persistent = True
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     script = (
@@ -137,7 +113,7 @@ def test_run_info_loads_in_a_fresh_process(blobs):
     assert year >= 2024 and 1 <= month <= 12
 
 
-def test_cluster_view_operator(blobs):
+def test_cluster_view_operator(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     result = run_operator("load_cluster_view", blobs, run_key="vc", cluster=0)
     assert result.result["samples"] == blobs.count_values("vc")["0"]
@@ -170,7 +146,7 @@ def test_bad_sources_say_what_to_do(blobs):
     assert blobs.list_runs() == []
 
 
-def test_patch_level_runs_label_each_patch():
+def test_patch_level_runs_label_each_patch(run_operator):
     points, truth = make_blobs(n_samples=400, centers=[[0, 0], [8, 0]], random_state=0)
     dataset = fo.Dataset()
     dataset.add_samples(

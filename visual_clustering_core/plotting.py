@@ -1,4 +1,4 @@
-"""Pictures of a fitted VisualClustering: the points by cluster, and what the network saw."""
+"""Pictures: the points by cluster, what the network saw, and clusterings side by side."""
 
 import numpy as np
 
@@ -55,6 +55,25 @@ def save_diagnostics(estimator, X, path, title=None):
     draw_points(axes[3], X, estimator.labels_, "points by cluster")
     if title:
         fig.suptitle(title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def save_point_grid(panels, path, n_cols, panel_size=3.2):
+    """Write a PNG of scatter panels, ``(X, labels, title)`` each, ``n_cols`` to a row."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    n_rows = -(-len(panels) // n_cols)
+    fig, axes = plt.subplots(n_rows, n_cols, figsize=(panel_size * n_cols, panel_size * n_rows), squeeze=False)
+    for ax in axes.ravel()[len(panels):]:
+        ax.axis("off")
+    for ax, (X, labels, title) in zip(axes.ravel(), panels):
+        draw_points(ax, X, labels, title)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)

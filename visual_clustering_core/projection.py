@@ -6,14 +6,14 @@ PROJECTIONS = ("umap", "pca")
 
 
 def project(X, method="umap", random_state=0, **kwargs):
-    """X (n, d) projected to (n, 2) float32 with UMAP or PCA; 2-D input is returned as is.
+    """X (n, d) projected to (n, 2) float32 with UMAP or PCA; 2-D input, or ``method="none"``, returns X as is.
 
     Extra keyword arguments go to ``umap.UMAP`` or ``sklearn.decomposition.PCA``.
     """
     X = np.asarray(X, dtype=np.float32)
     if X.ndim != 2 or len(X) == 0:
         raise ValueError(f"embeddings must be a non-empty (n, d) array; got shape {X.shape}")
-    if X.shape[1] == 2:
+    if X.shape[1] == 2 or method == "none":
         return X
     if method == "pca":
         from sklearn.decomposition import PCA
@@ -26,4 +26,4 @@ def project(X, method="umap", random_state=0, **kwargs):
 
         params = dict(n_components=2, random_state=random_state, n_neighbors=min(15, len(X) - 1)) | kwargs
         return umap.UMAP(**params).fit_transform(X).astype(np.float32)
-    raise ValueError(f"projection must be one of {PROJECTIONS}; got {method!r}")
+    raise ValueError(f"projection must be one of {PROJECTIONS} or 'none'; got {method!r}")

@@ -66,7 +66,7 @@ class ClusteringRun:
     labels: np.ndarray
     sample_ids: list
     label_ids: list
-    points: np.ndarray
+    points: np.ndarray  # the 2-D points clustered; None for runs on raw high-dimensional vectors
     cluster_sizes: list
     timings: dict
     images: dict
@@ -97,7 +97,7 @@ def save_run(sample_collection, run_key, config, features, labels, extra=None, o
         results = sample_collection.init_run_results(
             run_key,
             labels=encode_array(np.asarray(labels, dtype=np.int32)),
-            points=encode_array(np.asarray(features.points, dtype=np.float32)),
+            points=encode_array(np.asarray(features.points, dtype=np.float32)) if features.points.shape[1] == 2 else None,
             sample_ids=list(features.sample_ids),
             label_ids=list(features.label_ids) if features.label_ids is not None else None,
             cluster_sizes=np.bincount(labels[labels >= 0]).tolist() if (labels >= 0).any() else [],
@@ -160,7 +160,7 @@ def load_clustering_run(sample_collection, run_key):
         labels=decode_array(results.labels),
         sample_ids=results.sample_ids,
         label_ids=results.label_ids,
-        points=decode_array(results.points),
+        points=decode_array(results.points) if results.points else None,
         cluster_sizes=results.cluster_sizes,
         timings=getattr(results, "timings", {}),
         images=images,

@@ -1,10 +1,11 @@
-"""One-call SDK: ``compute_visual_clusters(dataset, "run_key", brain_key="umap")``."""
+"""One-call SDK: ``compute_visual_clusters(dataset, "run_key", brain_key="umap")``, and the baseline runs."""
 
 import time
 
 import numpy as np
 
 from . import __version__
+from .baselines import check_baseline, make_baseline, rank_by_size
 from .estimator import VisualClustering
 from .features import from_brain_run, from_embeddings_field
 from .runs import check_new_run, encode_array, save_run
@@ -63,44 +64,89 @@ def compute_visual_clusters(
         **hyperparameters: ``VisualClustering`` parameters (resolution, denoise, grow, threshold,
             min_cluster_size, keep_aspect, device)
     """
-    started = time.perf_counter()
-    label_field = label_field or run_key
     try:
         estimator = VisualClustering(**hyperparameters)
     except TypeError:
         known = ", ".join(VisualClustering().get_params())
         raise ValueError(f"unknown hyperparameter in {sorted(hyperparameters)}; VisualClustering takes {known}.") from None
     estimator._check_params()
-    check_new_run(sample_collection, run_key, label_field, overwrite)
 
+    def cluster(points):
+        estimator.fit(points)
+        images = dict(mask=encode_array(estimator.mask_.astype(np.uint8)), label_map=encode_array(estimator.label_map_))
+        return estimator.labels_, estimator.get_params(), images
+
+    sources = dict(brain_key=brain_key, embeddings_field=embeddings_field, projection=projection)
+    return _cluster_and_save(
+        sample_collection, run_key, "visual_clustering", cluster, sources, save_brain_key, label_field, overwrite, progress
+    )
+
+
+def compute_baseline_clusters(
+    sample_collection,
+    run_key,
+    method="kmeans",
+    brain_key=None,
+    embeddings_field=None,
+    projection="none",
+    save_brain_key=None,
+    label_field=None,
+    overwrite=False,
+    progress=None,
+    n_clusters=8,
+    min_cluster_size=5,
+    min_samples=None,
+):
+    """Cluster with k-means or HDBSCAN into the same kind of run and label field as visual clustering.
+
+    Args:
+        method: "kmeans" (``n_clusters``; MiniBatchKMeans above 100,000 points) or
+            "hdbscan" (``min_cluster_size``, ``min_samples``)
+        projection: "none" clusters an embeddings field's raw vectors; "umap" or "pca" project them first
+        the other arguments: as for ``compute_visual_clusters``
+    """
+    check_baseline(method, n_clusters, min_cluster_size, min_samples)
+
+    def cluster(points):
+        estimator, params = make_baseline(method, len(points), n_clusters, min_cluster_size, min_samples)
+        return rank_by_size(estimator.fit_predict(points)), params, {}
+
+    sources = dict(brain_key=brain_key, embeddings_field=embeddings_field, projection=projection)
+    return _cluster_and_save(
+        sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, overwrite, progress
+    )
+
+
+def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, overwrite, progress):
+    """Load the points, ``cluster(points) -> (labels, params, images)``, and save the run, all or nothing."""
+    started = time.perf_counter()
+    label_field = label_field or run_key
+    check_new_run(sample_collection, run_key, label_field, overwrite)
     progress = progress or (lambda fraction, label: None)
     progress(0.0, "loading points")
-    features = load_features(sample_collection, brain_key, embeddings_field, projection)
+    features = load_features(sample_collection, **sources)
+    if save_brain_key and features.points.shape[1] != 2:
+        raise ValueError("only 2-D points can be saved as a visualization run; choose projection 'umap' or 'pca'.")
     loaded = time.perf_counter()
     progress(0.3, f"clustering {len(features.points):,} points")
-    estimator.fit(features.points)
+    labels, params, images = cluster(features.points)
     clustered = time.perf_counter()
-
     config = dict(
-        method="visual_clustering",
+        method=method,
         label_field=label_field,
         source=features.source,
         patches_field=features.patches_field,
-        params=estimator.get_params(),
+        params=params,
         n_points=len(features.points),
         n_missing=features.n_missing,
         plugin_version=__version__,
     )
-    extra = dict(
-        mask=encode_array(estimator.mask_.astype(np.uint8)),
-        label_map=encode_array(estimator.label_map_),
-        timings={"load_s": loaded - started, "cluster_s": clustered - loaded},
-    )
+    extra = dict(images, timings={"load_s": loaded - started, "cluster_s": clustered - loaded})
     if save_brain_key:
         progress(0.6, f"saving the projection as brain run {save_brain_key!r}")
         save_visualization(sample_collection, features, save_brain_key, overwrite)
     try:
-        return save_run(sample_collection, run_key, config, features, estimator.labels_, extra, overwrite, progress)
+        return save_run(sample_collection, run_key, config, features, labels, extra, overwrite, progress)
     except BaseException:
         if save_brain_key and save_brain_key in sample_collection._dataset.list_brain_runs():
             sample_collection._dataset.delete_brain_run(save_brain_key)
