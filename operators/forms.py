@@ -89,7 +89,7 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
     if source == "brain_run":
         if not runs:
             inputs.view("no_runs", types.Warning(label="This dataset has no visualization run; choose another source."))
-        inputs.enum("brain_key", runs, label="Visualization run", required=source == "brain_run" and bool(runs), view=types.DropdownView())
+        inputs.enum("brain_key", runs, default=runs[0] if runs else None, label="Visualization run", required=bool(runs), view=types.DropdownView())
         return
     if source == "openclip":
         inputs.str("clip_model", default="ViT-B-32", label="OpenCLIP model", description="An open_clip model name")

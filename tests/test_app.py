@@ -1,0 +1,133 @@
+"""The App path as a user takes it: a real App server, headless Chromium, the operator form, the Embeddings panel.
+
+Screenshots go to a temporary folder, or to $VISUAL_CLUSTERING_SCREENSHOTS
+(``scripts/screenshots`` points it at docs/images for the README).
+"""
+
+import os
+import socket
+from pathlib import Path
+
+import fiftyone as fo
+import fiftyone.brain as fob
+import pytest
+from PIL import Image
+from sklearn.datasets import make_blobs
+
+from visual_clustering_core import load_clustering_run
+
+CHROMIUM_FLAGS = [
+    "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
+    "--disable-background-networking", "--disable-component-update", "--disable-sync",
+]
+TIMEOUT_MS = 120_000
+
+
+def _free_port():
+    with socket.socket() as s:
+        s.bind(("localhost", 0))
+        return s.getsockname()[1]
+
+
+@pytest.fixture
+def app_dataset(tmp_path):
+    """300 small images in 3 blobs, with a 2-D visualization run, persistent so the App server can load it."""
+    points, truth = make_blobs(n_samples=300, centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
+    colours = [(214, 39, 40), (31, 119, 180), (44, 160, 44)]
+    samples = []
+    for i, t in enumerate(truth):
+        path = tmp_path / f"{i:03d}.png"
+        Image.new("RGB", (48, 48), colours[t]).save(path)
+        samples.append(fo.Sample(filepath=str(path), truth=str(t)))
+    dataset = fo.Dataset(f"visual-clustering-app-{os.getpid()}", overwrite=True)
+    dataset.add_samples(samples)
+    dataset.persistent = True
+    fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
+    yield dataset
+    dataset.delete()
+
+
+@pytest.fixture
+def page(app_dataset, tmp_path):
+    """A Chromium page on the App, served on localhost with the plugin loaded; both stopped whatever happens."""
+    from playwright.sync_api import sync_playwright
+
+    chromium = os.environ.get("VISUAL_CLUSTERING_CHROMIUM", "/usr/bin/chromium")
+    if not Path(chromium).is_file():
+        pytest.fail(f"no Chromium at {chromium}: run ./scripts/test, which installs Debian's chromium and playwright.")
+    port = _free_port()
+    session = fo.launch_app(app_dataset, port=port, remote=True, auto=False)
+    try:
+        with sync_playwright() as playwright:
+            browser = playwright.chromium.launch_persistent_context(
+                str(tmp_path / "chromium-profile"),  # a fresh --user-data-dir
+                executable_path=chromium,
+                headless=True,
+                args=CHROMIUM_FLAGS,
+                viewport={"width": 1400, "height": 900},
+            )
+            try:
+                page = browser.new_page()
+                page.set_default_timeout(TIMEOUT_MS)
+                page.goto(f"http://localhost:{port}/datasets/{app_dataset.name}")
+                page.locator("[data-cy=sidebar]").wait_for()
+                yield page
+            finally:
+                browser.close()
+    finally:
+        session.close()
+
+
+def _screenshot_dir(tmp_path):
+    folder = Path(os.environ.get("VISUAL_CLUSTERING_SCREENSHOTS") or tmp_path / "screenshots")
+    folder.mkdir(parents=True, exist_ok=True)
+    return folder
+
+
+def _dismiss_promotions(page):
+    for button in page.get_by_role("button", name="Dismiss").all():
+        if button.is_visible():
+            button.click()
+
+
+def test_compute_visual_clusters_from_the_app_and_colour_the_embeddings(page, app_dataset, tmp_path):
+    shots = _screenshot_dir(tmp_path)
+    _dismiss_promotions(page)
+
+    # The operator browser: find the operator and open its form.
+    page.locator("[data-cy=action-browse-operations]").click()
+    page.get_by_placeholder("Search operations by name...").fill("visual clusters")
+    page.get_by_text("Compute visual clusters", exact=True).click()
+    page.get_by_text("Points of a compute_visualization run").wait_for()
+    # The form's inputs carry no labels: find them by their defaults (run key, and grow = 6).
+    page.locator('input[value="visual_clusters"]').fill("app_clusters")
+    page.locator('input[type=number][value="6"]').fill("4")
+    page.screenshot(path=shots / "app_form.png")
+    page.get_by_role("button", name="Execute").click()
+
+    # The run finishes, its summary shows, and the App reloads the dataset.
+    summary = page.get_by_text("Label field (colour the Embeddings panel by it)")
+    summary.wait_for()
+    assert page.get_by_text("app_clusters", exact=True).first.is_visible()
+    page.get_by_role("button", name="Close").click()
+    app_dataset.reload()
+    assert app_dataset.has_field("app_clusters")
+    assert sorted(set(app_dataset.distinct("app_clusters")) - {"noise"}) == ["0", "1", "2"]
+    assert load_clustering_run(app_dataset, "app_clusters").config["params"]["grow"] == 4
+    field = page.locator("[data-cy=sidebar-field-app_clusters]")
+    field.wait_for()
+    page.locator("[data-cy=sidebar]").screenshot(path=shots / "app_sidebar.png")
+
+    # The Embeddings panel, on the visualization run, coloured by the new field.
+    page.locator("[data-cy=new-panel-btn]").click()
+    page.get_by_text("Embeddings", exact=True).first.click()
+    _dismiss_promotions(page)
+    page.get_by_text("points", exact=True).click()
+    page.get_by_label("Color by").click()
+    page.get_by_role("option", name="app_clusters").click()
+    legend = page.locator("[data-cy=panel-content-Embeddings]")
+    for value in ("0", "1", "2"):
+        legend.get_by_text(value, exact=True).first.wait_for()
+    page.wait_for_timeout(1500)  # let the plot draw its colours
+    page.screenshot(path=shots / "app_embeddings.png")
+    assert (shots / "app_embeddings.png").stat().st_size > 20_000
