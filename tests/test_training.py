@@ -7,7 +7,7 @@ import torch
 
 from visual_clustering_core.synthetic import SHAPES, make_dataset
 from visual_clustering_core.training import SyntheticImages, render_example, train
-from visual_clustering_core.unet import load_model
+from visual_clustering_core.unet import load_model, read_weights
 
 
 def test_generator_is_reproducible_and_well_formed():
@@ -52,3 +52,13 @@ def test_tiny_training_run_checkpoints_and_resumes(tmp_path):
     assert json.loads((tmp_path / "unet.json").read_text())["steps"] == 3
     model = load_model(tmp_path / "unet.pt")
     assert model(torch.zeros(1, 2, 64, 64)).shape == (1, 2, 64, 64)
+
+
+def test_fine_tuning_starts_from_saved_weights_and_says_so(tmp_path):
+    first = dict(steps=1, batch_size=2, seed=0, out=tmp_path / "a.pt", checkpoint=tmp_path / "a", eval_examples=2, log=lambda *_: None)
+    train(**first)
+    tuned = train(**(first | {"out": tmp_path / "b.pt", "checkpoint": tmp_path / "b", "init": tmp_path / "a.pt", "lr": 0.0}))
+    assert tuned["initialised_from"]["steps"] == 1
+    start, end = (read_weights(tmp_path / name).state_dict() for name in ("a.pt", "b.pt"))
+    assert all(torch.allclose(start[k].float(), end[k].float()) for k in start if "running" not in k and start[k].is_floating_point())
+    assert "--init" in (tmp_path / "MODEL_CARD.md").read_text()

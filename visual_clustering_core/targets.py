@@ -7,10 +7,9 @@ the number of points. Small holes are filled and stray fragments dropped.
 Clusters whose dense cores overlap by 30% or more of the smaller core are merged
 (the paper's rule, applied to cores so that chains of touching blobs do not
 merge); elsewhere each pixel goes to the cluster with the highest density, and a
-gap is kept between neighbours so they stay apart. The second target, the
-cores, is every area less a band of CORE_MARGIN pixels where it comes near
-another area: a local cue (like the boundary class of nuclei segmentation) whose
-connected pieces seed the watershed that splits touching clusters.
+gap is kept between neighbours so they stay apart. The core of each final area
+(its pixels at least 40% of the area's maximum depth from the edge) is the
+second target: it seeds the watershed that splits touching clusters.
 """
 
 import numpy as np
@@ -23,7 +22,7 @@ MERGE_OVERLAP = 0.3
 LEVEL = 0.05
 CORE_LEVEL = 0.3
 FRAGMENT = 0.03
-CORE_MARGIN = 4
+CORE_DEPTH = 0.4
 
 
 def _spacing(rows, cols, rng):
@@ -129,21 +128,22 @@ def instance_targets(pixels, labels, resolution, seed=0):
         wins = covered & (density > best[region])
         best[region][wins] = density[wins]
         instances[region][wins] = g + 1
-    instances[_near_another(instances, 1)] = 0  # a gap wherever two different areas meet
+    # A gap wherever two different areas meet.
+    big = np.where(instances > 0, instances, np.iinfo(np.int32).max)
+    lowest = ndimage.minimum_filter(big, size=3)
+    highest = ndimage.maximum_filter(instances, size=3)
+    instances[(instances > 0) & ((lowest != instances) | (highest != instances))] = 0
     merged_labels = np.where(labels >= 0, merged[np.maximum(labels, 0)], -1).astype(np.int32)
     return instances, merged_labels
 
 
-def _near_another(instances, radius):
-    """Area pixels with a pixel of a different area within ``radius`` (chessboard distance)."""
-    big = np.where(instances > 0, instances, np.iinfo(np.int32).max)
-    lowest = ndimage.minimum_filter(big, size=2 * radius + 1)
-    highest = ndimage.maximum_filter(instances, size=2 * radius + 1)
-    return (instances > 0) & ((lowest != instances) | (highest != instances))
-
-
 def area_and_core(instances):
-    """Binary targets (2, R, R) float32: cluster area, and cluster cores (areas less their contact bands)."""
+    """Binary targets (2, R, R) float32: cluster area, and cluster cores."""
     area = instances > 0
-    core = area & ~_near_another(instances, CORE_MARGIN)
+    depth = ndimage.distance_transform_edt(area)
+    n = int(instances.max())
+    deepest = np.zeros(n + 1)
+    if n:
+        deepest[1:] = ndimage.maximum(depth, instances, index=np.arange(1, n + 1))
+    core = area & (depth >= np.maximum(1.0, CORE_DEPTH * deepest[instances]))
     return np.stack([area, core]).astype(np.float32)

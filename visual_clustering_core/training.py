@@ -21,7 +21,7 @@ from torch.nn import functional as F
 
 from .raster import GridTransform, density_image, finite_bounds, pixel_counts
 from .synthetic import make_dataset
-from .targets import CORE_MARGIN, area_and_core, instance_targets
+from .targets import area_and_core, instance_targets
 from .unet import UNet, read_weights, save_weights
 
 RESOLUTION = 256
@@ -201,12 +201,10 @@ def write_model_card(metrics, path, weights_name="unet.pt"):
     start = "random weights"
     if "initialised_from" in m:
         base = m["initialised_from"]
-        command += " --init <stage-1 weights>"
+        command += " --init <those weights>"
         start = (
-            f"the stage-1 weights ({base['steps']:,} steps of batch {base['batch_size']}, learning rate "
-            f"{base['learning_rate']}, {base['train_seconds'] / 60:.0f} minutes on {base['device']}, trained when the "
-            "core target was each area's pixels at least 40% of its maximum depth from the edge; "
-            "`git show dd046f8` has that code)"
+            f"the `--init` weights ({base['steps']:,} steps of batch {base['batch_size']}, learning rate "
+            f"{base['learning_rate']}, {base['train_seconds'] / 60:.0f} minutes on {base['device']})"
         )
     Path(path).write_text(f"""# Model card: visual clustering U-Net (`{weights_name}`)
 
@@ -230,8 +228,8 @@ background noise in 60% of datasets (up to 12%), random axis stretch. Targets fr
 `targets.py`: each cluster's density level set (5% of its smoothed peak, smoothed at
 its own point spacing), clusters whose dense cores (30% level) overlap by 30% or
 more of the smaller merged (the paper's rule), contested pixels to the densest
-cluster, a gap between neighbours; the core is each area less a band of
-{CORE_MARGIN} pixels where it comes near another area.
+cluster, a gap between neighbours; the core is each area's pixels at least 40% of
+its maximum depth from the edge.
 
 **Training.** From {start}: {m['steps']:,} steps of batch {m['batch_size']} ({m['examples_seen']:,}
 datasets, none repeated), AdamW (weight decay 1e-4), one-cycle learning rate peaking
