@@ -12,6 +12,8 @@ a fresh process, so its peak memory is its own.
 
 import argparse
 import json
+import os
+import signal
 import subprocess
 import sys
 
@@ -79,14 +81,18 @@ def quality(repeats):
             seconds, labels = median_time(lambda: fit_predict(X), repeats)
             ami = adjusted_mutual_info_score(y, labels) if name != "no_structure" else None
             row[method] = {"ami": ami, "clusters": len(np.unique(labels[labels >= 0])), "seconds": seconds}
-            panels.append((X, labels, f"{method}\n{name}: " + (f"AMI {ami:.2f}" if ami is not None else f"{row[method]['clusters']} clusters")))
+            panels.append((X, labels, f"{method}\n{name}: " + (f"AMI {ami:.2f}" if ami is not None else _clusters(row[method]["clusters"]))))
         rows.append(row)
         print(f"  {name}", file=sys.stderr)
     return rows, panels
 
 
 def scaling(sizes, repeats):
-    """Time and peak memory of each method at each size, each in its own process; slow methods stop early."""
+    """Time and peak memory of each method at each size, each in its own process; slow methods stop early.
+
+    A cell is None where the method was not run, "timeout" where it was stopped
+    after TIME_LIMIT_S per repeat.
+    """
     rows, stopped = [], {}
     for n in sizes:
         row = {"n": n}
@@ -95,19 +101,33 @@ def scaling(sizes, repeats):
                 row[method] = None
                 continue
             reps = repeats if n < 5_000_000 else max(1, repeats // 2)
-            try:
-                out = subprocess.run(
-                    [sys.executable, __file__, "--measure", method, str(n), str(reps)],
-                    check=True, capture_output=True, text=True, timeout=TIME_LIMIT_S * (reps + 1),
-                ).stdout
-                row[method] = json.loads(out.strip().splitlines()[-1])
-                if row[method]["seconds"] > TIME_LIMIT_S:
-                    stopped[method] = n
-            except subprocess.TimeoutExpired:
-                row[method], stopped[method] = None, n
+            row[method] = _measure_in_subprocess(method, n, reps)
+            if row[method] == "timeout" or row[method]["seconds"] > TIME_LIMIT_S:
+                stopped[method] = n
         rows.append(row)
         print(f"  scaled {n:,}", file=sys.stderr)
     return rows, stopped
+
+
+def _measure_in_subprocess(method, n, repeats):
+    """``time_and_peak`` of one method in a fresh process group, killed whole (worker pools too) past the limit."""
+    process = subprocess.Popen(
+        [sys.executable, __file__, "--measure", method, str(n), str(repeats)],
+        stdout=subprocess.PIPE, stderr=subprocess.DEVNULL, text=True, start_new_session=True,
+    )
+    try:
+        out, _ = process.communicate(timeout=TIME_LIMIT_S * (repeats + 1))
+    except subprocess.TimeoutExpired:
+        os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
+        return "timeout"
+    if process.returncode:
+        raise RuntimeError(f"measuring {method} at {n:,} points failed (exit {process.returncode})")
+    return json.loads(out.strip().splitlines()[-1])
+
+
+def _clusters(n):
+    return f"{n} cluster" + "s" * (n != 1)
 
 
 def quality_table(rows):
@@ -117,7 +137,7 @@ def quality_table(rows):
         cells = []
         for m in methods:
             r = row[m]
-            score = f"{r['ami']:.3f}" if r["ami"] is not None else f"{r['clusters']} cluster{'s' * (r['clusters'] != 1)}"
+            score = f"{r['ami']:.3f}" if r["ami"] is not None else _clusters(r["clusters"])
             cells.append(f"{score} ({seconds_cell(r['seconds'])})")
         lines.append(f"| {row['dataset']} | " + " | ".join(cells) + " |")
     return lines
@@ -130,11 +150,19 @@ def scaling_table(rows, stopped):
     for row in rows:
         vc, km = row["visual clustering"], row["KMeans(n_init=1)"]
         ratio = f"{km['seconds'] / vc['seconds']:.1f}x" if km else "-"
-        cells = [seconds_cell(row[m]["seconds"]) + f" / +{row[m]['extra_mb']:,.0f} MB" if row[m] else "skipped" for m in methods]
+        cells = [_scaling_cell(row[m]) for m in methods]
         lines.append(f"| {row['n']:,} | {vc['input_mb']:,.0f} MB | " + " | ".join(cells) + f" | {ratio} | +{vc['extra_mb']:,.0f} MB |")
-    notes = [f"{m} stopped after {n:,} points (over {TIME_LIMIT_S} s)" for m, n in stopped.items()]
+    notes = [f"{m} took over {TIME_LIMIT_S} s at {n:,} points and was not run on more" for m, n in stopped.items()]
     notes += [f"{m} is run up to {n:,} points only: its eps-neighbour lists grow as n² in dense blobs" for m, n in SIZE_LIMITS.items()]
     return lines + ["", "Each cell: median time / peak memory above the input during the call. " + "; ".join(notes) + "."]
+
+
+def _scaling_cell(result):
+    if result is None:
+        return "skipped"
+    if result == "timeout":
+        return f"over {TIME_LIMIT_S} s"
+    return f"{seconds_cell(result['seconds'])} / +{result['extra_mb']:,.0f} MB"
 
 
 def scaling_plot(rows, path):
@@ -145,8 +173,8 @@ def scaling_plot(rows, path):
 
     fig, ax = plt.subplots(figsize=(6.5, 4.2))
     for method in scaling_methods():
-        sizes = [row["n"] for row in rows if row[method]]
-        ax.plot(sizes, [row[method]["seconds"] for row in rows if row[method]], "o-", label=method)
+        measured = [row for row in rows if isinstance(row[method], dict)]
+        ax.plot([row["n"] for row in measured], [row[method]["seconds"] for row in measured], "o-", label=method)
     ax.set(xscale="log", yscale="log", xlabel="points", ylabel="seconds (median, warm)", title="Time to cluster 8 Gaussian blobs")
     ax.grid(True, which="both", alpha=0.3)
     ax.legend(fontsize=8)
