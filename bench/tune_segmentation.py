@@ -15,9 +15,9 @@ import numpy as np
 from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core import VisualClustering
-from visual_clustering_core.estimator import _lookup, _rank_clusters
+from visual_clustering_core.estimator import _lookup, finish_label_map
 from visual_clustering_core.raster import pixel_counts
-from visual_clustering_core.segmentation import grow_labels, label_areas
+from visual_clustering_core.segmentation import label_areas
 from visual_clustering_core.training import render_example
 
 SEED_THRESHOLDS = (0.4, 0.5, 0.6)
@@ -42,8 +42,8 @@ def main():
         seed_threshold, min_seed, merge_level, grow = setting
         scores = []
         for truth, prob, pixels, counts in cases:
-            areas = grow_labels(label_areas(prob[0], prob[1], 0.5, seed_threshold, min_seed, merge_level), grow)
-            label_map, _ = _rank_clusters(areas, counts, 5)
+            areas = label_areas(prob[0], prob[1], 0.5, seed_threshold, min_seed, merge_level)
+            label_map, _ = finish_label_map(areas, counts, grow, 5)
             scores.append(adjusted_mutual_info_score(truth, _lookup(label_map, pixels)))
         rows.append((float(np.mean(scores)), setting))
     print("| mean AMI | seed threshold | min seed | merge level | grow |\n|---|---|---|---|---|")

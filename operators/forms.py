@@ -14,7 +14,7 @@ HYPERPARAMETER_HELP = {
     "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",
     "grow": "Points within this many pixels of a cluster join it; farther ones are noise",
     "threshold": "Probability above which a pixel is cluster area; lower it for fewer noise points",
-    "min_cluster_size": "Clusters with fewer points become noise",
+    "min_cluster_size": "Areas with fewer points are no clusters: their points join a near cluster or become noise",
     "keep_aspect": "Scale both axes equally, as the Embeddings panel shows them",
     "device": "Where the network runs: cpu, cuda, or auto",
 }

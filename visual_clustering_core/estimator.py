@@ -37,7 +37,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         Probability above which a pixel belongs to a cluster area. Lower it to
         get larger areas and fewer noise points.
     min_cluster_size : int, default=5
-        Clusters with fewer points become noise.
+        Areas holding fewer points are no clusters: their points join a
+        cluster within ``grow`` pixels, or become noise.
     keep_aspect : bool, default=True
         Scale both axes equally, as a plot with equal axes shows the data. False
         stretches each axis to fill the grid, as the reference package does.
@@ -141,8 +142,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             self.probability_ = None
             areas = threshold_areas(self.density_image_)
             self.mask_ = areas > 0
-        areas = grow_labels(areas, self.grow)
-        self.label_map_, self.cluster_sizes_ = _rank_clusters(areas, counts, self.min_cluster_size)
+        self.label_map_, self.cluster_sizes_ = finish_label_map(areas, counts, self.grow, self.min_cluster_size)
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)
         return self
@@ -161,10 +161,29 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         return torch.sigmoid(logits)[0].float().cpu().numpy()
 
 
-def _rank_clusters(areas, counts, min_cluster_size):
-    """Label map with clusters renumbered 0..k-1 by decreasing size, small ones dropped to -1; and the sizes."""
+def finish_label_map(areas, counts, grow, min_cluster_size):
+    """From labelled areas to the label map points read: small areas dropped, the rest grown and ranked."""
+    areas = grow_labels(_drop_small(areas, counts, min_cluster_size), grow)
+    return _rank_clusters(areas, counts, min_cluster_size)
+
+
+def _area_sizes(areas, counts):
+    """Points in each area (index 0, the background, counts as 0)."""
     sizes = np.bincount(areas.ravel(), weights=counts.ravel()).astype(np.int64)
     sizes[0] = 0
+    return sizes
+
+
+def _drop_small(areas, counts, min_cluster_size):
+    """Areas holding fewer than ``min_cluster_size`` points turned into background."""
+    small = _area_sizes(areas, counts) < min_cluster_size
+    small[0] = False
+    return np.where(small[areas], 0, areas)
+
+
+def _rank_clusters(areas, counts, min_cluster_size):
+    """Label map with clusters renumbered 0..k-1 by decreasing size, small ones dropped to -1; and the sizes."""
+    sizes = _area_sizes(areas, counts)
     order = np.argsort(-sizes, kind="stable")
     order = order[sizes[order] >= min_cluster_size]
     lut = np.full(len(sizes), -1, dtype=np.int32)
