@@ -11,6 +11,8 @@ from pathlib import Path
 import fiftyone as fo
 import fiftyone.brain as fob
 import pytest
+from playwright.sync_api import TimeoutError as PlaywrightTimeout
+from playwright.sync_api import sync_playwright
 from PIL import Image
 from sklearn.datasets import make_blobs
 
@@ -50,8 +52,6 @@ def app_dataset(tmp_path):
 @pytest.fixture
 def page(app_dataset, tmp_path):
     """A Chromium page on the App, served on localhost with the plugin loaded; both stopped whatever happens."""
-    from playwright.sync_api import sync_playwright
-
     chromium = os.environ.get("VISUAL_CLUSTERING_CHROMIUM", "/usr/bin/chromium")
     if not Path(chromium).is_file():
         pytest.fail(f"no Chromium at {chromium}: run ./scripts/test, which installs Debian's chromium and playwright.")
@@ -90,8 +90,31 @@ def _dismiss_promotions(page):
             button.click()
 
 
+def _choose_color_by(page, field, attempts=5):
+    """Pick ``field`` in the panel's Color by menu, opening it again (as a user would) if it opened before the plot loaded."""
+    for _ in range(attempts):
+        page.get_by_label("Color by").click()
+        option = page.get_by_role("option", name=field)
+        try:
+            option.wait_for(timeout=10_000)
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            continue
+        option.click()
+        return
+    raise AssertionError(f"the Embeddings panel's Color by menu never offered {field!r}")
+
+
 def test_compute_visual_clusters_from_the_app_and_colour_the_embeddings(page, app_dataset, tmp_path):
     shots = _screenshot_dir(tmp_path)
+    try:
+        _use_the_app(page, app_dataset, shots)
+    except BaseException:
+        page.screenshot(path=shots / "app_failure.png")  # what the user would have seen
+        raise
+
+
+def _use_the_app(page, app_dataset, shots):
     _dismiss_promotions(page)
 
     # The operator browser: find the operator and open its form.
@@ -123,8 +146,7 @@ def test_compute_visual_clusters_from_the_app_and_colour_the_embeddings(page, ap
     page.get_by_text("Embeddings", exact=True).first.click()
     _dismiss_promotions(page)
     page.get_by_text("points", exact=True).click()
-    page.get_by_label("Color by").click()
-    page.get_by_role("option", name="app_clusters").click()
+    _choose_color_by(page, "app_clusters")
     legend = page.locator("[data-cy=panel-content-Embeddings]")
     for value in ("0", "1", "2"):
         legend.get_by_text(value, exact=True).first.wait_for()
