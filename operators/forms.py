@@ -129,7 +129,7 @@ def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=Fal
         choices = types.DropdownView(multiple=True)
         for run in runs:
             choices.add_choice(run, label=run)
-        inputs.list(name, types.String(), label=label, required=True, view=choices)
-    else:
-        inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
+        inputs.list(name, types.String(), default=runs, label=label, required=True, view=choices)
+        return ctx.params.get(name) or runs
+    inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
     return ctx.params.get(name)

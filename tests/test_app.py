@@ -141,6 +141,16 @@ def _use_the_app(page, app_dataset, shots):
     field.wait_for()
     page.locator("[data-cy=sidebar]").screenshot(path=shots / "app_sidebar.png")
 
+    # The comparison operator shows its report, picture included, in the App.
+    page.locator("[data-cy=action-browse-operations]").click()
+    page.get_by_placeholder("Search operations by name...").fill("compare clustering")
+    page.get_by_text("Compare clustering runs", exact=True).click()
+    page.get_by_role("button", name="Execute").click()
+    page.get_by_text("Agreement between runs").wait_for()
+    assert page.get_by_alt_text("The points coloured by each run").is_visible()
+    page.screenshot(path=shots / "app_compare.png")
+    page.get_by_role("button", name="Close").click()
+
     # The Embeddings panel, on the visualization run, coloured by the new field.
     page.locator("[data-cy=new-panel-btn]").click()
     page.get_by_text("Embeddings", exact=True).first.click()
@@ -153,3 +163,4 @@ def _use_the_app(page, app_dataset, shots):
     page.wait_for_timeout(1500)  # let the plot draw its colours
     page.screenshot(path=shots / "app_embeddings.png")
     assert (shots / "app_embeddings.png").stat().st_size > 20_000
+
