@@ -55,12 +55,10 @@ def baseline_inputs(ctx, inputs):
 
 
 def baseline_params(params):
-    """``compute_baseline_clusters`` method arguments from a form."""
+    """``compute_baseline_clusters`` method arguments from a form (the SDK's defaults for those left empty)."""
     method = params.get("method") or "kmeans"
-    if method == "kmeans":
-        return dict(method=method, n_clusters=int(params.get("n_clusters") or 8))
-    min_samples = params.get("min_samples")
-    return dict(method=method, min_cluster_size=int(params.get("min_cluster_size") or 5), min_samples=int(min_samples) if min_samples else None)
+    names = ("n_clusters",) if method == "kmeans" else ("min_cluster_size", "min_samples")
+    return dict(method=method, **{name: int(params[name]) for name in names if params.get(name) is not None})
 
 
 def visualization_runs(dataset):

@@ -163,8 +163,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
 
 def finish_label_map(areas, counts, grow, min_cluster_size):
     """From labelled areas to the label map points read: small areas dropped, the rest grown and ranked."""
-    areas = grow_labels(_drop_small(areas, counts, min_cluster_size), grow)
-    return _rank_clusters(areas, counts, min_cluster_size)
+    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow), counts)
 
 
 def _area_sizes(areas, counts):
@@ -181,11 +180,11 @@ def _drop_small(areas, counts, min_cluster_size):
     return np.where(small[areas], 0, areas)
 
 
-def _rank_clusters(areas, counts, min_cluster_size):
-    """Label map with clusters renumbered 0..k-1 by decreasing size, small ones dropped to -1; and the sizes."""
+def _rank_clusters(areas, counts):
+    """Label map with the areas holding points renumbered 0..k-1 by decreasing size, the rest -1; and the sizes."""
     sizes = _area_sizes(areas, counts)
     order = np.argsort(-sizes, kind="stable")
-    order = order[sizes[order] >= min_cluster_size]
+    order = order[sizes[order] > 0]
     lut = np.full(len(sizes), -1, dtype=np.int32)
     lut[order] = np.arange(len(order), dtype=np.int32)
     return lut[areas], sizes[order]
