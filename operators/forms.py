@@ -13,6 +13,7 @@ HYPERPARAMETER_HELP = {
     "resolution": "Side of the square image the points are drawn into, in pixels (multiple of 16)",
     "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",
     "grow": "Points within this many pixels of a cluster join it; farther ones are noise",
+    "reach": "Points within this multiple of a cluster's radius also join it (0: only grow)",
     "threshold": "Probability above which a pixel is cluster area; lower it for fewer noise points",
     "min_cluster_size": "Areas with fewer points are no clusters: their points join a near cluster or become noise",
     "keep_aspect": "Scale both axes equally, as the Embeddings panel shows them",

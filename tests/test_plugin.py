@@ -21,7 +21,6 @@ def _ami(dataset, field, truth="truth"):
     return adjusted_mutual_info_score(true, labels)
 
 
-@pytest.mark.xfail(strict=True, reason="AMI 0.91 < 0.95 with the shipped U-Net (issue 3 quality target not met yet)")
 def test_visualization_run_clusters_agree_with_the_truth(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
     assert _ami(blobs, "vc") >= 0.95

@@ -7,7 +7,7 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .raster import GridTransform, density_image, finite_bounds, pixel_counts
+from .raster import GridTransform, density_image, finite_bounds, pixel_counts, smoothed_density
 from .segmentation import grow_labels, label_areas, threshold_areas
 from .unet import WEIGHTS_PATH, load_model
 from .validation import check_points
@@ -32,13 +32,18 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         clusters. 0 or 1 turns it off.
     grow : float, default=6
         Points outside every cluster area but within this many pixels of one
-        join it (the paper's M); farther points are noise (-1).
+        join it (the paper's M); farther points are noise (-1), unless
+        ``reach`` lets them join.
+    reach : float, default=0.5
+        Points outside every cluster area also join one within this multiple
+        of its radius, so the sparse outskirts of a large cluster are not
+        noise. 0 keeps only ``grow``.
     threshold : float, default=0.5
         Probability above which a pixel belongs to a cluster area. Lower it to
         get larger areas and fewer noise points.
     min_cluster_size : int, default=5
         Areas holding fewer points are no clusters: their points join a
-        cluster within ``grow`` pixels, or become noise.
+        near cluster (see ``grow`` and ``reach``), or become noise.
     keep_aspect : bool, default=True
         Scale both axes equally, as a plot with equal axes shows the data. False
         stretches each axis to fill the grid, as the reference package does.
@@ -76,6 +81,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         resolution=256,
         denoise=0,
         grow=6,
+        reach=0.5,
         threshold=0.5,
         min_cluster_size=5,
         keep_aspect=True,
@@ -86,6 +92,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.resolution = resolution
         self.denoise = denoise
         self.grow = grow
+        self.reach = reach
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
         self.keep_aspect = keep_aspect
@@ -104,6 +111,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         need(isinstance(self.denoise, integer) and self.denoise >= 0,
              f"denoise must be a median-filter size >= 0 (0 or 1: off); got {self.denoise!r}.")
         need(isinstance(self.grow, numbers.Real) and self.grow >= 0, f"grow must be >= 0 pixels; got {self.grow!r}.")
+        need(isinstance(self.reach, numbers.Real) and self.reach >= 0,
+             f"reach must be >= 0 (a multiple of a cluster's radius); got {self.reach!r}.")
         need(isinstance(self.threshold, numbers.Real) and 0 < self.threshold < 1,
              f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
         need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
@@ -136,13 +145,13 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.density_image_ = density_image(counts, self.denoise)
         if self.segmenter == "unet":
             self.probability_ = self._predict_probabilities(self.density_image_)
-            areas = label_areas(self.probability_[0], self.probability_[1], self.threshold)
+            areas = label_areas(self.probability_[0], self.probability_[1], smoothed_density(counts), self.threshold)
             self.mask_ = self.probability_[0] >= self.threshold
         else:
             self.probability_ = None
             areas = threshold_areas(self.density_image_)
             self.mask_ = areas > 0
-        self.label_map_, self.cluster_sizes_ = finish_label_map(areas, counts, self.grow, self.min_cluster_size)
+        self.label_map_, self.cluster_sizes_ = finish_label_map(areas, counts, self.grow, self.reach, self.min_cluster_size)
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)
         return self
@@ -161,9 +170,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         return torch.sigmoid(logits)[0].float().cpu().numpy()
 
 
-def finish_label_map(areas, counts, grow, min_cluster_size):
+def finish_label_map(areas, counts, grow, reach, min_cluster_size):
     """From labelled areas to the label map points read: small areas dropped, the rest grown and ranked."""
-    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow), counts)
+    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow, reach), counts)
 
 
 def _area_sizes(areas, counts):

@@ -14,25 +14,15 @@ second target: it seeds the watershed that splits touching clusters.
 
 import numpy as np
 from scipy import ndimage
-from scipy.spatial import cKDTree
 
 from .groups import union_roots
+from .raster import point_spacing
 
 MERGE_OVERLAP = 0.3
 LEVEL = 0.05
 CORE_LEVEL = 0.3
 FRAGMENT = 0.03
 CORE_DEPTH = 0.4
-
-
-def _spacing(rows, cols, rng):
-    """Median distance, in pixels, from an occupied pixel to its nearest occupied neighbour."""
-    if len(rows) < 2:
-        return 1.0
-    points = np.c_[rows, cols]
-    query = points if len(points) <= 2000 else points[rng.choice(len(points), 2000, replace=False)]
-    distances, _ = cKDTree(points).query(query, k=2)
-    return float(np.median(distances[:, 1]))
 
 
 def cluster_density(counts, rng):
@@ -47,7 +37,7 @@ def cluster_density(counts, rng):
     rows, cols = np.nonzero(counts)
     if len(rows) == 0:
         return None
-    sigma = float(np.clip(_spacing(rows, cols, rng), 1.0, 10.0))
+    sigma = float(np.clip(point_spacing(rows, cols, rng), 1.0, 10.0))
     pad = int(3 * sigma) + 2
     box = (max(rows.min() - pad, 0), min(rows.max() + pad + 1, counts.shape[0]),
            max(cols.min() - pad, 0), min(cols.max() + pad + 1, counts.shape[1]))
