@@ -39,7 +39,7 @@ def toy_figure(out):
         elapsed = time.perf_counter() - start
         ami = adjusted_mutual_info_score(y, model.labels_) if name != "no_structure" else float("nan")
         print(f"{name:<14} {model.n_clusters_:>8} {(model.labels_ < 0).mean():>6.1%} {ami:>6.3f} {elapsed * 1000:>6.1f}ms")
-        draw_points(axes[0, column], X, model.labels_, f"{name}\n{model.n_clusters_} clusters" + (f", AMI {ami:.2f}" if ami == ami else ""))
+        draw_points(axes[0, column], X, model.labels_, f"{name}\n{model.n_clusters_} cluster{'s' * (model.n_clusters_ != 1)}" + (f", AMI {ami:.2f}" if ami == ami else ""))
         draw_image(axes[1, column], model.label_map_, "segmentation", labels=True)
     fig.tight_layout()
     fig.savefig(out / "toy_clusters.png", dpi=80)

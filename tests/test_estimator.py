@@ -40,6 +40,14 @@ def test_varied_comes_close_to_the_bayes_optimal_labelling():
     assert adjusted_mutual_info_score(y, VisualClustering().fit_predict(X_scaled)) >= best - 0.03
 
 
+@pytest.mark.parametrize("seed", [0, 1, 2])
+def test_sparse_blobs_are_not_split(seed):
+    X, y = make_blobs(n_samples=300, centers=[[0, 0], [8, 0], [0, 8]], random_state=seed)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 3
+    assert adjusted_mutual_info_score(y, model.labels_) >= 0.95
+
+
 def test_no_structure_gives_at_most_one_cluster():
     X, _ = toy_dataset("no_structure")
     assert VisualClustering().fit(X).n_clusters_ <= 1

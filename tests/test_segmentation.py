@@ -78,3 +78,12 @@ def test_reach_keeps_a_large_clusters_outskirts():
     assert grown[32, 52] == 0
     assert grown[2, 5] == 0, "a one-pixel area reaches only grow"
     assert grow_labels(labels, 0, reach=0).max() == 2
+
+
+def test_an_area_covering_the_whole_image_keeps_every_cluster():
+    area = np.ones((32, 32), np.float32)
+    core = np.zeros((32, 32), np.float32)
+    core[2:8, 2:8] = 1
+    core[20:30, 20:30] = 1
+    labels = label_areas(area, core)
+    assert set(np.unique(labels)) == {1, 2}, "no cluster is renumbered into the background"

@@ -18,7 +18,7 @@ from .groups import union_roots
 
 SEED_THRESHOLD = 0.6
 MIN_SEED_PIXELS = 16
-VALLEY = 0.5
+VALLEY = 0.4
 
 
 def label_areas(
@@ -47,8 +47,14 @@ def label_areas(
     labels = watershed(-area_prob, markers, mask=mask)
     if density is not None:
         labels = merge_without_valley(labels, density, valley)
-    _, labels = np.unique(labels, return_inverse=True)  # consecutive 0..k
-    return labels.reshape(mask.shape).astype(np.int32)
+    return _consecutive(labels)
+
+
+def _consecutive(labels):
+    """Labels renumbered 1..k in order, background 0 kept (even where no pixel is background)."""
+    present = np.bincount(labels.ravel()) > 0
+    present[0] = False
+    return np.cumsum(present).astype(np.int32)[labels]
 
 
 def merge_without_valley(labels, density, valley):
