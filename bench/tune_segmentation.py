@@ -18,7 +18,8 @@ from sklearn.metrics import adjusted_mutual_info_score
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.estimator import _lookup, finish_label_map
 from visual_clustering_core.raster import pixel_counts, smoothed_density
-from visual_clustering_core.segmentation import label_areas
+from visual_clustering_core.segmentation import MIN_SEED_PIXELS as DEFAULT_SEED_PIXELS
+from visual_clustering_core.segmentation import SEED_THRESHOLD, VALLEY, label_areas
 from visual_clustering_core.toy import TOY_NAMES, toy_dataset
 from visual_clustering_core.training import render_example
 
@@ -67,8 +68,11 @@ def main():
         rows.append((validation, min(toy_scores), setting))
     print("| validation mean AMI | worst toy AMI | seed threshold | min seed pixels | valley | reach |")
     print("|---|---|---|---|---|---|")
-    for validation, worst_toy, setting in sorted(rows, key=lambda row: -row[0])[:20]:
-        print(f"| {validation:.4f} | {worst_toy:.3f} | " + " | ".join(map(str, setting)) + " |")
+    default = (SEED_THRESHOLD, DEFAULT_SEED_PIXELS, VALLEY, VisualClustering().reach)
+    ranked = sorted(rows, key=lambda row: -row[0])
+    for validation, worst_toy, setting in ranked[:20] + [row for row in ranked[20:] if row[2] == default]:
+        mark = " (default)" if setting == default else ""
+        print(f"| {validation:.4f}{mark} | {worst_toy:.3f} | " + " | ".join(map(str, setting)) + " |")
 
 
 if __name__ == "__main__":
