@@ -12,7 +12,7 @@ ICON = "/assets/icon.svg"
 HYPERPARAMETER_HELP = {
     "resolution": "Side of the square image the points are drawn into, in pixels (multiple of 16)",
     "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",
-    "grow": "Points within this many pixels of a cluster join it; farther ones are noise",
+    "grow": "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join",
     "reach": "Points within this multiple of a cluster's radius also join it (0: only grow)",
     "threshold": "Probability above which a pixel is cluster area; lower it for fewer noise points",
     "min_cluster_size": "Areas with fewer points are no clusters: their points join a near cluster or become noise",
