@@ -18,13 +18,12 @@ from sklearn.metrics import adjusted_mutual_info_score
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.estimator import _lookup, finish_label_map
 from visual_clustering_core.raster import pixel_counts, smoothed_density
-from visual_clustering_core.segmentation import MIN_SEED_PIXELS as DEFAULT_SEED_PIXELS
-from visual_clustering_core.segmentation import SEED_THRESHOLD, VALLEY, label_areas
+from visual_clustering_core.segmentation import MIN_SEED_PIXELS, SEED_THRESHOLD, VALLEY, label_areas
 from visual_clustering_core.toy import TOY_NAMES, toy_dataset
 from visual_clustering_core.training import render_example
 
 SEED_THRESHOLDS = (0.5, 0.6, 0.7)
-MIN_SEED_PIXELS = (8, 16, 32)
+SEED_PIXELS = (8, 16, 32)
 VALLEYS = (None, 0.4, 0.5, 0.6)
 REACHES = (0.0, 0.5)
 GROW = 6
@@ -62,13 +61,13 @@ def main():
         _, _, X, truth = render_example([0, 2, i])
         cases.append(network_outputs(X, truth, args.weights, rng))
     rows = []
-    for setting in itertools.product(SEED_THRESHOLDS, MIN_SEED_PIXELS, VALLEYS, REACHES):
+    for setting in itertools.product(SEED_THRESHOLDS, SEED_PIXELS, VALLEYS, REACHES):
         validation = float(np.mean([score(case, setting) for case in cases]))
         toy_scores = [score(case, setting) for case in toys]
         rows.append((validation, min(toy_scores), setting))
     print("| validation mean AMI | worst toy AMI | seed threshold | min seed pixels | valley | reach |")
     print("|---|---|---|---|---|---|")
-    default = (SEED_THRESHOLD, DEFAULT_SEED_PIXELS, VALLEY, VisualClustering().reach)
+    default = (SEED_THRESHOLD, MIN_SEED_PIXELS, VALLEY, VisualClustering().reach)
     ranked = sorted(rows, key=lambda row: -row[0])
     for validation, worst_toy, setting in ranked[:20] + [row for row in ranked[20:] if row[2] == default]:
         mark = " (default)" if setting == default else ""

@@ -61,8 +61,7 @@ def compute_visual_clusters(
         label_field: field for the cluster labels ("0", "1", ..., "noise"); default: ``run_key``
         overwrite: replace an existing run, label field or saved visualization of the same name
         progress: optional ``callable(fraction, label)``
-        **hyperparameters: ``VisualClustering`` parameters (resolution, denoise, grow, threshold,
-            min_cluster_size, keep_aspect, device)
+        **hyperparameters: ``VisualClustering`` parameters by name (``VisualClustering().get_params()``)
     """
     try:
         estimator = VisualClustering(**hyperparameters)

@@ -21,7 +21,7 @@ from torch.nn import functional as F
 
 from .raster import GridTransform, density_image, finite_bounds, pixel_counts
 from .synthetic import make_dataset
-from .targets import area_and_core, instance_targets
+from .targets import CORE_DEPTH, area_and_core, instance_targets
 from .unet import UNet, read_weights, save_weights
 
 RESOLUTION = 256
@@ -228,7 +228,7 @@ background noise in 60% of datasets (up to 12%), random axis stretch. Targets fr
 `targets.py`: each cluster's density level set (5% of its smoothed peak, smoothed at
 its own point spacing), clusters whose dense cores (30% level) overlap by 30% or
 more of the smaller merged (the paper's rule), contested pixels to the densest
-cluster, a gap between neighbours; the core is each area's pixels at least 40% of
+cluster, a gap between neighbours; the core is each area's pixels at least {CORE_DEPTH:.0%} of
 its maximum depth from the edge.
 
 **Training.** From {start}: {m['steps']:,} steps of batch {m['batch_size']} ({m['examples_seen']:,}
