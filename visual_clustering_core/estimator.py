@@ -7,8 +7,8 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .raster import GridTransform, density_image, finite_bounds, pixel_counts, smoothed_density
-from .segmentation import grow_labels, label_areas, threshold_areas
+from .raster import GridTransform, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
+from .segmentation import cluster_areas, density_basins, grow_labels, merge_basins, threshold_mask
 from .unet import WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -143,15 +143,20 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         pixels = self.transform_.pixel_indices(X)
         counts = pixel_counts(pixels, self.resolution)
         self.density_image_ = density_image(counts, self.denoise)
+        self.sigma_ = density_scale(counts)
+        self.density_ = smoothed_density(counts, self.sigma_)
+        self.basins_, n_basins = density_basins(self.density_, self.sigma_)
+        self.basin_clusters_ = merge_basins(self.basins_, n_basins, self.density_, self.sigma_)
         if self.segmenter == "unet":
             self.probability_ = self._predict_probabilities(self.density_image_)
-            areas = label_areas(self.probability_[0], self.probability_[1], smoothed_density(counts), self.threshold)
             self.mask_ = self.probability_[0] >= self.threshold
         else:
             self.probability_ = None
-            areas = threshold_areas(self.density_image_)
-            self.mask_ = areas > 0
-        self.label_map_, self.cluster_sizes_ = finish_label_map(areas, counts, self.grow, self.reach, self.min_cluster_size)
+            self.mask_ = threshold_mask(self.density_image_)
+        areas = cluster_areas(self.mask_, self.basins_, self.basin_clusters_)
+        self.label_map_, self.cluster_sizes_ = finish_label_map(
+            areas, counts, self.grow, self.reach, self.min_cluster_size, self.basins_, self.basin_clusters_
+        )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)
         return self
@@ -170,9 +175,10 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         return torch.sigmoid(logits)[0].float().cpu().numpy()
 
 
-def finish_label_map(areas, counts, grow, reach, min_cluster_size):
+def finish_label_map(areas, counts, grow, reach, min_cluster_size, basins=None, clusters=None):
     """From labelled areas to the label map points read: small areas dropped, the rest grown and ranked."""
-    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow, reach), counts)
+    kept = _drop_small(areas, counts, min_cluster_size)
+    return _rank_clusters(grow_labels(kept, grow, reach, basins, clusters), counts)
 
 
 def _area_sizes(areas, counts):

@@ -12,7 +12,8 @@ from scipy import ndimage
 from scipy.spatial import cKDTree
 
 _CHUNK = 1 << 20
-SMOOTHING = 1.5
+SMOOTHING = 4.0
+MAX_SIGMA = 16.0
 
 
 @dataclass(frozen=True)
@@ -116,7 +117,20 @@ def point_spacing(rows, cols, rng=None):
     return float(np.median(distances[:, 1]))
 
 
-def smoothed_density(counts, smoothing=SMOOTHING):
-    """Point counts blurred by a Gaussian ``smoothing`` times the point spacing wide (1 to 8 pixels), float32."""
-    sigma = float(np.clip(smoothing * point_spacing(*np.nonzero(counts)), 1.0, 8.0))
-    return ndimage.gaussian_filter(counts.astype(np.float32), sigma)
+def density_scale(counts, smoothing=SMOOTHING):
+    """The smoothing scale chosen from the data, in pixels (1 to MAX_SIGMA): ``smoothing`` x the point spacing.
+
+    The spacing is the occupied pixels' nearest-neighbour distance, shrunk by
+    the square root of the typical count per occupied pixel (the count the
+    average point shares its pixel with), so dense data is smoothed less.
+    """
+    rows, cols = np.nonzero(counts)
+    occupied = counts[rows, cols].astype(np.float64)
+    typical = (occupied**2).sum() / max(occupied.sum(), 1.0)
+    spacing = point_spacing(rows, cols) / np.sqrt(max(typical, 1.0))
+    return float(np.clip(smoothing * spacing, 1.0, MAX_SIGMA))
+
+
+def smoothed_density(counts, sigma):
+    """Point counts blurred by a Gaussian of ``sigma`` pixels (float32; the sum stays the number of points)."""
+    return ndimage.gaussian_filter(counts.astype(np.float32), sigma, mode="constant")

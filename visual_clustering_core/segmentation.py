@@ -1,12 +1,20 @@
-"""From the network's probability maps to a label map of cluster areas.
+"""From the density image and the cluster-area mask to a label map of clusters.
 
-Cluster areas are where the area probability passes the threshold. Connected
-components of the predicted cores seed a watershed over the area probability,
-which splits touching clusters along their weakest line; areas without a
-substantial core become clusters of their own. Regions the watershed split are
-merged again where the point density shows no valley between them. Every area
-pixel gets a label (no watershed lines), and pixels near an area (within ``grow``
-pixels, or ``reach`` times its radius) take the nearest one's label.
+Which pixels are cluster area is the mask's call (the network's, or the
+no-network threshold's). Which cluster an area pixel belongs to is the point
+density's call, the way a person splits a plot:
+
+1. every mode of the smoothed density seeds a basin (a watershed of the
+   density over every pixel a point reaches);
+2. neighbouring basins merge from the highest pass down (persistence), unless
+   the pass is a valley deep relative to the *lower* of the two peaks
+   (``PERSISTENCE``) *and* the dip is too deep to be noise for the number of
+   points under the smoothing kernel (``SIGNIFICANCE``, in standard deviations
+   of their Poisson count). A visible gap is a pass of zero, so separate groups stay apart
+   whatever their size; a bump of a few points is noise and merges;
+3. area pixels take their basin's cluster; points near an area, in the same
+   basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius).
+   Pixels no point reaches are never labelled.
 """
 
 import numpy as np
@@ -14,63 +22,29 @@ from scipy import ndimage
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
-from .groups import union_roots
-
-SEED_THRESHOLD = 0.6
-MIN_SEED_PIXELS = 16
-VALLEY = 0.4
-
-
-def label_areas(
-    area_prob, core_prob=None, density=None, threshold=0.5,
-    seed_threshold=SEED_THRESHOLD, min_seed_pixels=MIN_SEED_PIXELS, valley=VALLEY,
-):
-    """Label map (R, R) int32: 0 for background, 1..k for cluster areas.
-
-    A connected area is split only between seeds: connected pixels with core
-    probability >= ``seed_threshold``, at least ``min_seed_pixels`` of them.
-    With a ``density`` image, regions the watershed split are merged again
-    unless a valley of the density separates them (see ``merge_without_valley``).
-    """
-    mask = area_prob >= threshold
-    components, n_components = ndimage.label(mask)
-    if core_prob is None or n_components == 0:
-        return components.astype(np.int32)
-    seeds, n_seeds = ndimage.label((core_prob >= seed_threshold) & mask)
-    large = np.bincount(seeds.ravel()) >= min_seed_pixels
-    large[0] = False
-    seeds = np.where(large[seeds], seeds, 0)
-    seeded = np.zeros(n_components + 1, bool)
-    seeded[components[seeds > 0]] = True
-    unseeded = mask & ~seeded[components]
-    markers = np.where(unseeded, components + n_seeds, seeds)
-    labels = watershed(-area_prob, markers, mask=mask)
-    if density is not None:
-        labels = merge_without_valley(labels, density, valley)
-    return _consecutive(labels)
+PERSISTENCE = 0.7
+TOP = 0.7
+SIGNIFICANCE = 3.0
+REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
-def _consecutive(labels):
-    """Labels renumbered 1..k in order, background 0 kept (even where no pixel is background)."""
-    present = np.bincount(labels.ravel()) > 0
-    present[0] = False
-    return np.cumsum(present).astype(np.int32)[labels]
+def density_basins(density, sigma):
+    """Basins of the density's modes (R, R) int32, 0 where no point reaches; and the number of basins."""
+    reached = density >= REACHED / (2 * np.pi * sigma**2)
+    modes = (density >= ndimage.maximum_filter(density, size=3)) & reached
+    markers, n = ndimage.label(modes, structure=np.ones((3, 3)))
+    if n == 0:
+        return np.zeros(density.shape, np.int32), 0
+    return watershed(-density, markers, mask=reached).astype(np.int32), n
 
 
-def merge_without_valley(labels, density, valley):
-    """Merge neighbouring regions that meet at ``valley`` or more of the denser one's typical density.
-
-    Where two regions meet, their pass is the highest density along the shared
-    boundary; a region's typical density is its root-mean-square density.
-    Fragments of one cluster, split by scattered core specks, meet at about
-    their own density; distinct clusters meet in a valley, and a dense cluster
-    lying on a sparse one stands out above the pass.
-    """
+def _passes(labels, density):
+    """For each pair of 4-neighbouring labels > 0: the pair (a < b) and its pass, the highest density where they meet."""
     a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
     b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
     boundary = (a != b) & (a > 0) & (b > 0)
     if not boundary.any():
-        return labels
+        return np.zeros((0, 2), np.int64), np.zeros(0)
     d = np.minimum(
         np.concatenate([density[:, :-1].ravel(), density[:-1, :].ravel()]),
         np.concatenate([density[:, 1:].ravel(), density[1:, :].ravel()]),
@@ -80,18 +54,72 @@ def merge_without_valley(labels, density, valley):
     pairs, inverse = np.unique(key, return_inverse=True)
     passes = np.zeros(len(pairs))
     np.maximum.at(passes, inverse, d)
-    pixels = np.maximum(np.bincount(labels.ravel(), minlength=n), 1)
-    typical = np.sqrt(np.bincount(labels.ravel(), weights=density.ravel().astype(np.float64) ** 2, minlength=n) / pixels)
-    merge = pairs[passes >= valley * np.maximum(typical[pairs // n], typical[pairs % n])]
-    return union_roots(n, zip(merge // n, merge % n))[labels]
+    return np.c_[pairs // n, pairs % n], passes
 
 
-def grow_labels(labels, distance, reach=0.0):
+def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+    """Cluster id of each basin (array of n + 1, index 0 unused): basins merged by persistence and significance.
+
+    Pairs are visited from the highest pass down, so each decision sees the
+    two groups as they stand at the pass's level. A group's height is the
+    mean peak of its top basins (those within ``TOP`` of its highest peak,
+    weighted by their points), so the noisy beads along a ridge do not make
+    it look taller than it is. Two groups stay apart when the pass is below
+    ``persistence`` times the lower height and the dip is significant: the
+    Poisson counts under the smoothing kernel (density x 4 pi sigma^2) at
+    that height and at the pass differ by ``significance`` standard deviations.
+    """
+    pairs, passes = _passes(basins, density)
+    parent = np.arange(n + 1)
+    if n == 0 or len(pairs) == 0:
+        return parent
+    index = np.arange(1, n + 1)
+    peak = np.r_[0.0, ndimage.maximum(density, basins, index)]
+    mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
+    members = [[i] for i in range(n + 1)]
+    height = peak.copy()
+    kernel = 4 * np.pi * sigma**2
+
+    def find(i):
+        while parent[i] != i:
+            parent[i] = parent[parent[i]]
+            i = parent[i]
+        return i
+
+    order = np.argsort(-passes, kind="stable")
+    for (a, b), level in zip(pairs[order], passes[order]):
+        ra, rb = find(a), find(b)
+        if ra == rb:
+            continue
+        lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
+        top = height[lower]
+        if level < persistence * top and (top - level) * np.sqrt(kernel) >= significance * np.sqrt(top + level):
+            continue
+        parent[lower] = upper
+        members[upper] += members[lower]
+        height[upper] = _top_height(peak[members[upper]], mass[members[upper]])
+    return np.array([find(i) for i in range(n + 1)])
+
+
+def _top_height(peaks, masses):
+    """Mean of the peaks within TOP of the highest, weighted by their basins' points."""
+    top = peaks >= TOP * peaks.max()
+    return float(np.average(peaks[top], weights=masses[top] + 1e-12))
+
+
+def cluster_areas(mask, basins, clusters):
+    """Label map (R, R) int32: 0 for background, else the cluster id of the area pixel's basin."""
+    return np.where(mask & (basins > 0), clusters[basins], 0).astype(np.int32)
+
+
+def grow_labels(labels, distance, reach=0.0, basins=None, clusters=None):
     """Give background pixels near an area that area's label.
 
     A pixel joins its nearest area when it lies within ``distance`` pixels of
     it, or within ``reach`` times the area's radius (the radius of a disc of
-    the same size): the sparse outskirts of a large cluster stay with it.
+    the same size), so the sparse outskirts of a large cluster stay with it.
+    With ``basins`` and their ``clusters``, a pixel joins only the cluster its
+    own basin belongs to, and pixels in no basin (no point near) stay 0.
     """
     if labels.max() == 0 or (distance <= 0 and reach <= 0):
         return labels
@@ -99,13 +127,15 @@ def grow_labels(labels, distance, reach=0.0):
     depth, (rows, cols) = ndimage.distance_transform_edt(background, return_indices=True)
     grown = labels[rows, cols]
     radius = np.maximum(distance, reach * np.sqrt(np.bincount(labels.ravel()) / np.pi))
-    return np.where(background & (depth > radius[grown]), 0, grown).astype(np.int32)
+    keep = ~background | (depth <= radius[grown])
+    if basins is not None:
+        keep &= ~background | ((basins > 0) & (clusters[basins] == grown))
+    return np.where(keep, grown, 0).astype(np.int32)
 
 
-def threshold_areas(image, sigma=2.0):
-    """The no-network baseline: blurred log-density, Otsu threshold, connected components."""
+def threshold_mask(image, sigma=2.0):
+    """The no-network area mask: blurred log-density above its Otsu threshold."""
     blurred = ndimage.gaussian_filter(image[1], sigma)
     if blurred.max() <= 0:
-        return np.zeros(blurred.shape, np.int32)
-    mask = blurred > threshold_otsu(blurred)
-    return ndimage.label(mask)[0].astype(np.int32)
+        return np.zeros(blurred.shape, bool)
+    return blurred > threshold_otsu(blurred)

@@ -1,0 +1,128 @@
+"""Quality on the person-separable suite, the scikit-learn toys and digits-UMAP, against HDBSCAN and k-means.
+
+    python bench/bench_person.py            # everything (about 15 minutes on 2 cores: HDBSCAN on 1 M points)
+    python bench/bench_person.py --quick    # visual clustering and the no-network path only; prints only
+
+The truth of the suite (``bench/person_suite.py``) is what a person separates
+at a glance. Score: AMI against the truth, background noise counted as a class
+of its own (a person sees it as no group); on the datasets with one group,
+where AMI is undefined, the share of points in the largest cluster found.
+A collapse is a score below 0.2. Writes ``bench/results/person.md`` and the
+README between its ``bench:person`` markers.
+"""
+
+import argparse
+import time
+
+import numpy as np
+from sklearn.metrics import adjusted_mutual_info_score
+
+import person_suite
+from common import write_section
+
+COLLAPSE = 0.2
+
+
+def methods(k, quick):
+    """name -> fit_predict for data with ``k`` true groups."""
+    from visual_clustering_core import VisualClustering
+
+    chosen = {
+        "visual clustering": lambda X: VisualClustering().fit_predict(X),
+        "no network": lambda X: VisualClustering(segmenter="threshold").fit_predict(X),
+    }
+    if not quick:
+        import hdbscan
+        from sklearn.cluster import KMeans
+
+        chosen |= {
+            "HDBSCAN (15, 3)": lambda X: hdbscan.HDBSCAN(min_cluster_size=15, min_samples=3).fit_predict(X),
+            "HDBSCAN (default)": lambda X: hdbscan.HDBSCAN().fit_predict(X),
+            "k-means (true k)": lambda X: KMeans(k, n_init="auto", random_state=0).fit_predict(X),
+        }
+    return chosen
+
+
+def score(truth, labels):
+    """AMI with noise as a class; for one true group, the share of its points in the largest cluster found."""
+    groups = truth[truth >= 0]
+    if len(np.unique(groups)) == 1:
+        found = labels[truth >= 0]
+        found = found[found >= 0]
+        return np.bincount(found).max() / len(groups) if len(found) else 0.0
+    return adjusted_mutual_info_score(truth, labels)
+
+
+def datasets():
+    """(section, name, X, truth): the suite, then the toys and digits-UMAP."""
+    from sklearn.datasets import load_digits
+
+    from visual_clustering_core import project
+    from visual_clustering_core.toy import TOY_NAMES, toy_dataset
+
+    for name in person_suite.NAMES:
+        yield ("suite", name, *person_suite.load(name))
+    for name in TOY_NAMES:
+        yield ("toys", name, *toy_dataset(name))
+    digits = load_digits()
+    yield "toys", "digits (UMAP)", project(digits.data, "umap", random_state=0), digits.target
+
+
+def evaluate(quick):
+    rows = []
+    for section, name, X, truth in datasets():
+        k = len(np.unique(truth[truth >= 0]))
+        row = {"section": section, "name": name, "n": len(X), "k": k, "scores": {}, "clusters": {}, "seconds": {}}
+        for method, fit_predict in methods(k, quick).items():
+            start = time.perf_counter()
+            labels = np.asarray(fit_predict(X))
+            row["seconds"][method] = time.perf_counter() - start
+            row["scores"][method] = score(truth, labels)
+            row["clusters"][method] = len(np.unique(labels[labels >= 0]))
+        rows.append(row)
+        print(name, {m: f"{s:.3f}/{row['clusters'][m]}" for m, s in row["scores"].items()}, flush=True)
+    return rows
+
+
+def summary(rows, names):
+    lines = ["| method | mean AMI | median AMI | exact k | collapses (< 0.2) |", "|---|---|---|---|---|"]
+    for method in names:
+        s = np.array([r["scores"][method] for r in rows])
+        exact = np.mean([r["clusters"][method] == r["k"] for r in rows])
+        lines.append(f"| {method} | {s.mean():.3f} | {np.median(s):.3f} | {exact:.0%} | {(s < COLLAPSE).sum()} |")
+    return lines
+
+
+def per_dataset(rows, names):
+    lines = ["| dataset | n | k | " + " | ".join(names) + " |", "|---|---|---|" + "---|" * len(names)]
+    for r in rows:
+        cells = [f"{r['scores'][m]:.2f} ({r['clusters'][m]})" for m in names]
+        lines.append(f"| {r['name']} | {r['n']:,} | {r['k']} | " + " | ".join(cells) + " |")
+    return lines
+
+
+def report(rows, command):
+    names = list(rows[0]["scores"])
+    suite = [r for r in rows if r["section"] == "suite"]
+    toys = [r for r in rows if r["section"] == "toys"]
+    lines = [f"Measured with `{command}`. Cells: score (clusters found).", ""]
+    lines += [f"**Person-separable suite** ({len(suite)} datasets, `bench/person_suite.py`)", ""]
+    lines += summary(suite, names) + ["", "<details><summary>Per dataset</summary>", ""]
+    lines += per_dataset(suite, names) + ["", "</details>", ""]
+    lines += ["**scikit-learn toys and digits-UMAP**", ""] + per_dataset(toys, names)
+    return "\n".join(lines) + "\n"
+
+
+def main():
+    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
+    parser.add_argument("--quick", action="store_true", help="visual clustering paths only; nothing written")
+    args = parser.parse_args()
+    command = "python bench/bench_person.py" + (" --quick" if args.quick else "")
+    text = report(evaluate(args.quick), command)
+    print(text)
+    if not args.quick:
+        write_section("person", text)
+
+
+if __name__ == "__main__":
+    main()

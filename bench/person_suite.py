@@ -1,0 +1,384 @@
+"""A person-separable benchmark: 2-D datasets whose truth is what a person splits at a glance.
+
+Every dataset is drawn by seeded code from named parts (blobs, rings, arcs,
+bands, filled shapes, background noise). The truth is not "which generator
+drew the point" but what a person looking at the plot separates:
+
+* two parts are separate when a **visible gap** lies between them: the gap is
+  wider than a few times the spacing of the points inside them; or when a
+  **clear density valley** separates them: along the segment joining their
+  modes the density drops below half of the *lower* mode;
+* parts that meet without a gap or such a valley are one group (the written
+  rule is applied to every Gaussian mixture below, analytically, through
+  ``_valley_groups``; shapes are placed with gaps by construction);
+* uniform background noise is no group (label -1) and is not scored;
+* two things no density rule captures, and a person still sees at once, are
+  kept as they are drawn: two bands crossing (an X) and interlocking rings
+  are each two and five groups, continuing through the crossings.
+
+The suite covers the classes of real benchmarks that collapsed an earlier
+engine (grids and strings of touching Gaussians, small sparse sets, crossing
+bands, interlocking rings, shapes touching at a corner, overlapping Gaussians
+of different spread, parabolic arcs, thin touching worms, many overlapping
+Gaussians) and the classes that worked (rings, spirals, zigzags, unequal
+blobs, background noise, one cluster, no structure), from 100 to 1,000,000
+points. ``load(name)`` returns ``(X, y)``; ``NAMES`` lists them in order.
+"""
+
+import numpy as np
+
+VALLEY = 0.5  # a clear valley drops below this fraction of the lower mode
+
+
+def _rng(name):
+    return np.random.default_rng([ord(c) for c in name])
+
+
+def _gauss(rng, n, center, sd):
+    sd = np.broadcast_to(np.asarray(sd, float), (2,))
+    return rng.normal(size=(n, 2)) * sd + center
+
+
+def _mixture_density(points, centers, sds, weights):
+    """Density of an isotropic Gaussian mixture at ``points`` (m, 2)."""
+    d2 = ((points[:, None, :] - centers[None]) ** 2).sum(-1)
+    return (weights / (2 * np.pi * sds**2) * np.exp(-d2 / (2 * sds**2))).sum(1)
+
+
+def _valley_groups(centers, sds, weights):
+    """Group id of each Gaussian: neighbours whose density never dips below VALLEY x the lower mode are one group."""
+    centers, sds, weights = np.asarray(centers, float), np.asarray(sds, float), np.asarray(weights, float)
+    k = len(centers)
+    parent = list(range(k))
+
+    def find(i):
+        while parent[i] != i:
+            i = parent[i]
+        return i
+
+    peaks = _mixture_density(centers, centers, sds, weights)
+    t = np.linspace(0, 1, 41)[:, None]
+    for i in range(k):
+        for j in range(i + 1, k):
+            if np.linalg.norm(centers[i] - centers[j]) > 4 * (sds[i] + sds[j]):
+                continue  # far apart: an empty gap
+            line = centers[i] + t * (centers[j] - centers[i])
+            if _mixture_density(line, centers, sds, weights).min() >= VALLEY * min(peaks[i], peaks[j]):
+                parent[find(i)] = find(j)
+    roots = [find(i) for i in range(k)]
+    return np.unique(roots, return_inverse=True)[1]
+
+
+def _gaussians(rng, n, centers, sds, sizes=None):
+    """Points of a Gaussian mixture and their truth under the valley rule."""
+    centers = np.asarray(centers, float)
+    k = len(centers)
+    sds = np.broadcast_to(np.asarray(sds, float), (k,))
+    sizes = np.full(k, n // k) if sizes is None else np.asarray(sizes)
+    groups = _valley_groups(centers, sds, sizes / sizes.sum())
+    X = np.concatenate([_gauss(rng, m, c, s) for m, c, s in zip(sizes, centers, sds)])
+    y = np.repeat(groups, sizes)
+    return X, y
+
+
+def _arc(rng, n, center=(0, 0), radius=1.0, start=0.0, span=2 * np.pi, width=0.05):
+    angle = start + rng.uniform(0, span, n)
+    r = radius + rng.normal(scale=width, size=n)
+    return np.c_[r * np.cos(angle), r * np.sin(angle)] + center
+
+
+def _band(rng, n, a, b, width):
+    a, b = np.asarray(a, float), np.asarray(b, float)
+    t = rng.uniform(0, 1, n)[:, None]
+    direction = (b - a) / np.linalg.norm(b - a)
+    normal = np.array([-direction[1], direction[0]])
+    return a + t * (b - a) + rng.normal(scale=width, size=(n, 1)) * normal
+
+
+def _polygon_fill(rng, n, vertices):
+    """Uniform points inside a convex polygon (rejection sampling in its bounding box)."""
+    vertices = np.asarray(vertices, float)
+    lo, hi = vertices.min(0), vertices.max(0)
+    out = []
+    while sum(len(o) for o in out) < n:
+        p = rng.uniform(lo, hi, (2 * n, 2))
+        inside = np.ones(len(p), bool)
+        for a, b in zip(vertices, np.roll(vertices, -1, axis=0)):
+            inside &= (b[0] - a[0]) * (p[:, 1] - a[1]) - (b[1] - a[1]) * (p[:, 0] - a[0]) >= 0
+        out.append(p[inside])
+    return np.concatenate(out)[:n]
+
+
+def _parts(*parts):
+    """Concatenate (X, label) parts; a label of -1 marks background noise."""
+    X = np.concatenate([np.asarray(p, float) for p, _ in parts])
+    y = np.concatenate([np.full(len(p), label) for p, label in parts])
+    return X, y
+
+
+def _with_noise(rng, X, y, fraction):
+    lo, hi = X.min(0), X.max(0)
+    pad = 0.1 * (hi - lo)
+    m = int(len(X) * fraction)
+    return np.r_[X, rng.uniform(lo - pad, hi + pad, (m, 2))], np.r_[y, np.full(m, -1)]
+
+
+def _grid(rng, side, n, sd):
+    centers = np.stack(np.meshgrid(np.arange(side), np.arange(side)), -1).reshape(-1, 2).astype(float)
+    return _gaussians(rng, n, centers, sd)
+
+
+def _sine_string(rng, k, n, sd_fraction):
+    """k Gaussians at equal steps along three periods of a sine wave; sd a fraction of the step."""
+    x = np.linspace(0, 10, 4001)
+    curve = np.c_[x, 1.9 * np.sin(2 * np.pi * 3 * x / 10)]
+    arc = np.r_[0, np.cumsum(np.linalg.norm(np.diff(curve, axis=0), axis=1))]
+    step = arc[-1] / (k - 1)
+    centers = np.array([curve[np.searchsorted(arc, i * step).clip(0, len(x) - 1)] for i in range(k)])
+    return _gaussians(rng, n, centers, sd_fraction * step)
+
+
+def _worms(rng, k, n):
+    """k thin sinuous worms in rows, neighbours close but with a visible gap."""
+    parts = []
+    per = n // k
+    cols = int(np.ceil(np.sqrt(k)))
+    for i in range(k):
+        row, col = divmod(i, cols)
+        x = rng.uniform(0, 1, per)
+        phase = rng.uniform(0, 2 * np.pi)
+        y = 0.12 * np.sin(2 * np.pi * x * 1.5 + phase) + rng.normal(scale=0.012, size=per)
+        parts.append((np.c_[x + 1.15 * col, y + 0.42 * row], i))
+    return _parts(*parts)
+
+
+def _ring_and_blobs(rng, n):
+    m = n // 4
+    return _parts((_arc(rng, 2 * m, radius=3.0, width=0.15), 0),
+                  (_gauss(rng, m, (-1.0, 0), 0.35), 1), (_gauss(rng, n - 3 * m, (1.0, 0), 0.35), 2))
+
+
+def _olympic(rng, n):
+    centers = [(0, 0), (2.2, 0), (4.4, 0), (1.1, -1.0), (3.3, -1.0)]
+    per = n // 5
+    return _parts(*[(_arc(rng, per, c, radius=1.0, width=0.04), i) for i, c in enumerate(centers)])
+
+
+def _cross(rng, n):
+    half = n // 2
+    return _parts((_band(rng, half, (-3, -3), (3, 3), 0.12), 0), (_band(rng, n - half, (-3, 3), (3, -3), 0.12), 1))
+
+
+def _diamonds(rng, n):
+    left = [(0, 0), (1, -1), (2, 0), (1, 1)]
+    right = [(2, 0), (3, -1), (4, 0), (3, 1)]
+    half = n // 2
+    return _parts((_polygon_fill(rng, half, left), 0), (_polygon_fill(rng, n - half, right), 1))
+
+
+def _parabolas(rng, n):
+    half = n // 2
+    x1, x2 = rng.uniform(-2, 2, half), rng.uniform(-2, 2, n - half)
+    a = np.c_[x1, 0.5 * x1**2 + rng.normal(scale=0.08, size=half)]
+    b = np.c_[x2, 0.5 * x2**2 + 1.2 + rng.normal(scale=0.08, size=n - half)]
+    return _parts((a, 0), (b, 1))
+
+
+def _zigzag(rng, n, k=3):
+    parts = []
+    for i in range(k):
+        pts = np.array([(0, 0), (1, 1), (2, 0), (3, 1), (4, 0)], float) + [0, 1.6 * i]
+        per = n // (k * 4)
+        parts.append((np.concatenate([_band(rng, per, a, b, 0.05) for a, b in zip(pts[:-1], pts[1:])]), i))
+    return _parts(*parts)
+
+
+def _spirals(rng, n, arms):
+    parts = []
+    per = n // arms
+    for i in range(arms):
+        t = np.sqrt(rng.uniform(0.05, 1, per)) * 3 * np.pi
+        angle = t + 2 * np.pi * i / arms
+        xy = np.c_[t * np.cos(angle), t * np.sin(angle)] + rng.normal(scale=0.18, size=(per, 2))
+        parts.append((xy, i))
+    return _parts(*parts)
+
+
+def _unequal_blobs(rng, n):
+    sizes = (np.array([0.8, 0.1, 0.05, 0.03, 0.02]) * n).astype(int)
+    centers = [(0, 0), (6, 1), (-5, 4), (2, -6), (-4, -5)]
+    sds = [1.5, 0.5, 0.4, 0.3, 0.25]
+    return _parts(*[(_gauss(rng, m, c, s), i) for i, (m, c, s) in enumerate(zip(sizes, centers, sds))])
+
+
+def _scattered_blobs(rng, k, n, min_gap=6.0):
+    centers = []
+    while len(centers) < k:
+        c = rng.uniform(0, 12 * np.sqrt(k), 2)
+        if all(np.linalg.norm(c - d) > min_gap for d in centers):
+            centers.append(c)
+    sizes = np.maximum((rng.dirichlet(np.full(k, 2.0)) * n).astype(int), 20)
+    return _parts(*[(_gauss(rng, m, c, rng.uniform(0.5, 1.0)), i) for i, (m, c) in enumerate(zip(sizes, centers))])
+
+
+def _smiley(rng, n):
+    m = n // 8
+    return _parts((_arc(rng, 4 * m, radius=3.0, width=0.08), 0), (_gauss(rng, m, (-1.0, 1.0), 0.2), 1),
+                  (_gauss(rng, m, (1.0, 1.0), 0.2), 2),
+                  (_arc(rng, n - 6 * m, (0, 0.3), radius=1.6, start=1.2 * np.pi, span=0.6 * np.pi, width=0.06), 3))
+
+
+def _target(rng, n):
+    half = n // 2
+    return _parts((_gauss(rng, half, (0, 0), 0.4), 0), (_arc(rng, n - half, radius=2.5, width=0.12), 1))
+
+
+def _squares(rng, n, gap=0.08):
+    per = n // 9
+    return _parts(*[(rng.uniform(0, 1, (per, 2)) + [(1 + gap) * (i % 3), (1 + gap) * (i // 3)], i) for i in range(9)])
+
+
+def _lines(rng, n):
+    per = n // 3
+    return _parts(*[(_band(rng, per, (0, 0.35 * i), (4, 0.35 * i), 0.03), i) for i in range(3)])
+
+
+def _moons(rng, n, noise):
+    from sklearn.datasets import make_moons
+
+    return make_moons(n, noise=noise, random_state=int(rng.integers(1 << 31)))
+
+
+def _circles(rng, n, noise):
+    from sklearn.datasets import make_circles
+
+    return make_circles(n, factor=0.5, noise=noise, random_state=int(rng.integers(1 << 31)))
+
+
+def _blobs_with_noise(rng, n, fraction):
+    X, y = _scattered_blobs(rng, 4, int(n * (1 - fraction)), min_gap=7)
+    return _with_noise(rng, X, y, fraction / (1 - fraction))
+
+
+def _uniform(rng, n):
+    return rng.uniform(0, 1, (n, 2)), np.zeros(n, int)
+
+
+def _disc_and_ring(rng, n):
+    m = n // 3
+    r = np.sqrt(rng.uniform(0, 1, 2 * m)) * 1.5
+    a = rng.uniform(0, 2 * np.pi, 2 * m)
+    return _parts((np.c_[r * np.cos(a), r * np.sin(a)], 0), (_arc(rng, n - 2 * m, radius=2.6, width=0.1), 1))
+
+
+def _nested_arcs(rng, n):
+    per = n // 3
+    return _parts(*[(_arc(rng, per, radius=1 + 0.6 * i, start=0.2, span=0.8 * np.pi, width=0.06), i) for i in range(3)])
+
+
+def _banana_and_blob(rng, n):
+    m = 2 * n // 3
+    return _parts((_arc(rng, m, radius=2.0, start=np.pi * 1.1, span=0.8 * np.pi, width=0.15), 0),
+                  (_gauss(rng, n - m, (0, -0.6), 0.3), 1))
+
+
+def _heavy_tailed(rng, n):
+    per = n // 3
+    return _parts(*[(rng.standard_t(4, size=(per, 2)) * 0.5 + c, i) for i, c in enumerate([(0, 0), (8, 0), (4, 7)])])
+
+
+def _anisotropic(rng, n, k=5):
+    parts = []
+    per = n // k
+    for i in range(k):
+        angle = rng.uniform(0, np.pi)
+        rot = np.array([[np.cos(angle), -np.sin(angle)], [np.sin(angle), np.cos(angle)]])
+        parts.append((rng.normal(size=(per, 2)) * [1.5, 0.2] @ rot.T + [6 * (i % 3), 6 * (i // 3)], i))
+    return _parts(*parts)
+
+
+def _chain(rng, n, k=6):
+    return _gaussians(rng, n, np.c_[np.arange(k) * 1.0, np.zeros(k)], 0.25)
+
+
+def _unequal_touching(rng, n):
+    """A dense blob touching a sparse one: a clear valley under the rule."""
+    sizes = np.array([int(0.75 * n), n - int(0.75 * n)])
+    return _gaussians(rng, n, [(0, 0), (1.6, 0)], [0.35, 0.45], sizes)
+
+
+def _different_spread(rng, n):
+    sizes = np.array([n // 3, n - n // 3])
+    return _gaussians(rng, n, [(0, 0), (3.5, 0)], [0.4, 1.0], sizes)
+
+
+def _overlapping_many(rng, k, n):
+    centers = []
+    while len(centers) < k:
+        c = rng.uniform(0, 9, 2)
+        if all(np.linalg.norm(c - d) > 1.6 for d in centers):
+            centers.append(c)
+    return _gaussians(rng, n, centers, 0.3)
+
+
+def _loose_groups(rng, n, centers, sd):
+    per = n // len(centers)
+    return _parts(*[(_gauss(rng, per, c, sd), i) for i, c in enumerate(centers)])
+
+
+SUITE = {
+    # classes that collapsed
+    "grid 10x10 touching Gaussians": lambda r: _grid(r, 10, 100_000, 0.24),
+    "grid 5x5 touching Gaussians": lambda r: _grid(r, 5, 2_500, 0.24),
+    "sine string of 100 Gaussians": lambda r: _sine_string(r, 100, 100_000, 0.28),
+    "sine string of 20 Gaussians": lambda r: _sine_string(r, 20, 4_000, 0.12),
+    "ring around two blobs (300)": lambda r: _ring_and_blobs(r, 300),
+    "dense and sparse blob touching (200)": lambda r: _unequal_touching(r, 200),
+    "three loose groups (120)": lambda r: _loose_groups(r, 120, [(0, 0), (4, 0), (2, 3.5)], 0.6),
+    "four loose groups (400)": lambda r: _loose_groups(r, 400, [(0, 0), (5, 0), (0, 5), (5, 5)], 0.9),
+    "two sparse groups (100)": lambda r: _loose_groups(r, 100, [(0, 0), (4, 1)], 0.7),
+    "crossing bands (X)": lambda r: _cross(r, 3_000),
+    "five interlocking rings": lambda r: _olympic(r, 5_000),
+    "diamonds touching at a corner": lambda r: _diamonds(r, 2_000),
+    "Gaussians of different spread": lambda r: _different_spread(r, 3_000),
+    "two parabolic arcs": lambda r: _parabolas(r, 1_500),
+    "35 thin worms (100k)": lambda r: _worms(r, 35, 100_000),
+    "15 overlapping Gaussians (5k)": lambda r: _overlapping_many(r, 15, 5_000),
+    "chain of 6 touching Gaussians": lambda r: _chain(r, 6_000),
+    # classes that worked
+    "two moons (500)": lambda r: _moons(r, 500, 0.06),
+    "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
+    "two circles (1M)": lambda r: _circles(r, 1_000_000, 0.04),
+    "three separate rings": lambda r: _parts(*[(_arc(r, 1000, c, 1.0, width=0.06), i)
+                                                      for i, c in enumerate([(0, 0), (2.6, 0), (1.3, 2.3)])]),
+    "target: blob in a ring": lambda r: _target(r, 2_000),
+    "disc in a ring": lambda r: _disc_and_ring(r, 3_000),
+    "two spirals": lambda r: _spirals(r, 2_000, 2),
+    "three spirals (30k)": lambda r: _spirals(r, 30_000, 3),
+    "three zigzags": lambda r: _zigzag(r, 3_000),
+    "three parallel lines": lambda r: _lines(r, 3_000),
+    "three nested arcs": lambda r: _nested_arcs(r, 3_000),
+    "banana and blob": lambda r: _banana_and_blob(r, 1_500),
+    "smiley face": lambda r: _smiley(r, 4_000),
+    "unequal blobs (20k)": lambda r: _unequal_blobs(r, 20_000),
+    "50 scattered blobs (20k)": lambda r: _scattered_blobs(r, 50, 20_000),
+    "8 scattered blobs (1M)": lambda r: _scattered_blobs(r, 8, 1_000_000),
+    "10 blobs (300k)": lambda r: _scattered_blobs(r, 10, 300_000),
+    "anisotropic blobs": lambda r: _anisotropic(r, 5_000),
+    "heavy-tailed blobs": lambda r: _heavy_tailed(r, 3_000),
+    "3x3 squares with thin gaps": lambda r: _squares(r, 9_000),
+    "blobs in 10% noise": lambda r: _blobs_with_noise(r, 10_000, 0.1),
+    "blobs in 30% noise": lambda r: _blobs_with_noise(r, 10_000, 0.3),
+    "one Gaussian": lambda r: _loose_groups(r, 1_000, [(0, 0)], 1.0),
+    "one ring": lambda r: _parts((_arc(r, 2_000, width=0.05), 0)),
+    "one Gaussian (1M)": lambda r: _loose_groups(r, 1_000_000, [(0, 0)], 1.0),
+    "no structure (uniform)": lambda r: _uniform(r, 2_000),
+    "no structure (uniform, 100k)": lambda r: _uniform(r, 100_000),
+}
+NAMES = tuple(SUITE)
+
+
+def load(name):
+    """Points (n, 2) float64 and truth (n,) int: groups 0..k-1, -1 for background noise."""
+    X, y = SUITE[name](_rng(name))
+    return np.asarray(X, float), np.asarray(y, int)
