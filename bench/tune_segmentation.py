@@ -1,77 +1,69 @@
-"""How the post-processing defaults were chosen: a grid over seeds, density-valley merging and reach.
+"""How the defaults of the density split were chosen: a grid over smoothing, persistence and significance.
 
-    python bench/tune_segmentation.py [--datasets 60]
+    python bench/tune_segmentation.py
 
-Scores mean AMI on the validation stream of synthetic datasets (seeds
-``[0, 2, i]``: neither the training stream nor the held-out stream the
-benchmark reports; AMI on at most 30,000 sampled points per dataset) and on
-the scikit-learn toy datasets, which a setting must not break. The network
-runs once per dataset; only the cheap post-processing is repeated.
+Scores each setting on the person-separable suite and the scikit-learn toys
+(``bench_person.score``; at most 30,000 sampled points a dataset). The network
+runs once per dataset; only the split and the label map are repeated. Prints
+the suite's mean AMI and collapses, and each toy's score, per setting; writes
+``bench/results/tune_segmentation.md``.
 """
 
-import argparse
 import itertools
 
 import numpy as np
-from sklearn.metrics import adjusted_mutual_info_score
 
+from bench_person import COLLAPSE, datasets, score
+from common import RESULTS
 from visual_clustering_core import VisualClustering
-from visual_clustering_core.estimator import _lookup, finish_label_map
-from visual_clustering_core.raster import pixel_counts, smoothed_density
-from visual_clustering_core.segmentation import MIN_SEED_PIXELS, SEED_THRESHOLD, VALLEY, label_areas
-from visual_clustering_core.toy import TOY_NAMES, toy_dataset
-from visual_clustering_core.training import render_example
+from visual_clustering_core.estimator import _lookup
+from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts, smoothed_density
+from visual_clustering_core.segmentation import PERSISTENCE, SIGNIFICANCE, label_map, split_by_density
 
-SEED_THRESHOLDS = (0.5, 0.6, 0.7)
-SEED_PIXELS = (8, 16, 32)
-VALLEYS = (None, 0.4, 0.5, 0.6)
-REACHES = (0.0, 0.5)
-GROW = 6
+SMOOTHINGS = (2.0, 3.0, 4.0)
+PERSISTENCES = (0.6, 0.7, 0.8)
+SIGNIFICANCES = (2.5, 3.0, 4.0)
 MAX_POINTS = 30_000
 
 
-def network_outputs(X, truth, weights, rng):
-    """What the post-processing needs from one dataset: truth, probabilities, pixels, counts, density."""
-    model = VisualClustering(weights=weights).fit(X)
-    pixels = model.transform_.pixel_indices(X)
-    counts = pixel_counts(pixels, model.resolution)
-    if len(X) > MAX_POINTS:
-        keep = rng.choice(len(X), MAX_POINTS, replace=False)
-        truth, pixels = truth[keep], pixels[keep]
-    return truth, model.probability_, pixels, counts, smoothed_density(counts)
+def prepared(rng):
+    """Per dataset: section, truth, pixels (sampled), counts and the network's mask."""
+    out = []
+    for section, _, X, truth in datasets():
+        model = VisualClustering().fit(X)
+        pixels = model.transform_.pixel_indices(X)
+        counts = pixel_counts(pixels, model.resolution)
+        if len(X) > MAX_POINTS:
+            keep = rng.choice(len(X), MAX_POINTS, replace=False)
+            truth, pixels = truth[keep], pixels[keep]
+        out.append((section, truth, pixels, counts, model.mask_))
+    return out
 
 
-def score(case, setting):
-    truth, prob, pixels, counts, density = case
-    seed_threshold, min_seed_pixels, valley, reach = setting
-    areas = label_areas(prob[0], prob[1], None if valley is None else density, 0.5, seed_threshold, min_seed_pixels, valley)
-    label_map, _ = finish_label_map(areas, counts, GROW, reach, 5)
-    return adjusted_mutual_info_score(truth, _lookup(label_map, pixels))
+def scores(data, smoothing, persistence, significance):
+    defaults = VisualClustering()
+    result = []
+    for section, truth, pixels, counts, mask in data:
+        sigma = density_scale(counts, smoothing)
+        basins, clusters = split_by_density(smoothed_density(counts, sigma), sigma, persistence, significance)
+        labels, _ = label_map(mask, basins, clusters, counts, defaults.grow, defaults.reach, defaults.min_cluster_size)
+        result.append((section, score(truth, _lookup(labels, pixels))))
+    return result
 
 
 def main():
-    parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
-    parser.add_argument("--datasets", type=int, default=60)
-    parser.add_argument("--weights", default=None)
-    args = parser.parse_args()
-    rng = np.random.default_rng(0)
-    toys = [network_outputs(*toy_dataset(name), args.weights, rng) for name in TOY_NAMES if name != "no_structure"]
-    cases = []
-    for i in range(args.datasets):
-        _, _, X, truth = render_example([0, 2, i])
-        cases.append(network_outputs(X, truth, args.weights, rng))
-    rows = []
-    for setting in itertools.product(SEED_THRESHOLDS, SEED_PIXELS, VALLEYS, REACHES):
-        validation = float(np.mean([score(case, setting) for case in cases]))
-        toy_scores = [score(case, setting) for case in toys]
-        rows.append((validation, min(toy_scores), setting))
-    print("| validation mean AMI | worst toy AMI | seed threshold | min seed pixels | valley | reach |")
-    print("|---|---|---|---|---|---|")
-    default = (SEED_THRESHOLD, MIN_SEED_PIXELS, VALLEY, VisualClustering().reach)
-    ranked = sorted(rows, key=lambda row: -row[0])
-    for validation, worst_toy, setting in ranked[:20] + [row for row in ranked[20:] if row[2] == default]:
-        mark = " (default)" if setting == default else ""
-        print(f"| {validation:.4f}{mark} | {worst_toy:.3f} | " + " | ".join(map(str, setting)) + " |")
+    data = prepared(np.random.default_rng(0))
+    lines = ["| smoothing | persistence | significance | suite mean | collapses | toys |", "|---|---|---|---|---|---|"]
+    settings = list(itertools.product(SMOOTHINGS, PERSISTENCES, SIGNIFICANCES))
+    for setting in settings + [(SMOOTHING, PERSISTENCE, SIGNIFICANCE)]:
+        result = scores(data, *setting)
+        suite = np.array([s for section, s in result if section == "suite"])
+        toys = " ".join(f"{s:.3f}" for section, s in result if section == "toys")
+        row = f"| {' | '.join(map(str, setting))} | {suite.mean():.3f} | {(suite < COLLAPSE).sum()} | {toys} |"
+        lines.append(row)
+        print(lines[-1], flush=True)
+    lines[-1] = lines[-1].replace("| ", "| default: ", 1)
+    (RESULTS / "tune_segmentation.md").write_text("\n".join(lines) + "\n")
 
 
 if __name__ == "__main__":

@@ -1,6 +1,7 @@
 import numpy as np
 
-from visual_clustering_core.segmentation import grow_labels, label_areas, threshold_areas
+from visual_clustering_core.raster import density_scale, smoothed_density
+from visual_clustering_core.segmentation import cluster_areas, density_basins, grow_labels, merge_basins, threshold_mask
 
 
 def _disc(shape, center, radius):
@@ -8,29 +9,66 @@ def _disc(shape, center, radius):
     return (rows - center[0]) ** 2 + (cols - center[1]) ** 2 <= radius**2
 
 
-def test_touching_areas_are_split_by_their_cores_without_lines():
-    shape = (64, 64)
-    area = (_disc(shape, (32, 20), 12) | _disc(shape, (32, 42), 12)).astype(np.float32)
-    core = (_disc(shape, (32, 20), 5) | _disc(shape, (32, 42), 5)).astype(np.float32)
-    labels = label_areas(area, core)
-    assert labels.max() == 2
-    assert labels[32, 20] != labels[32, 42]
-    assert np.all(labels[area > 0.5] > 0), "every area pixel is labelled: no watershed lines"
-    assert np.all(labels[area <= 0.5] == 0)
+def _clusters(counts):
+    """Number of clusters the density's modes give after merging, and the merged basins."""
+    sigma = density_scale(counts)
+    density = smoothed_density(counts, sigma)
+    basins, n = density_basins(density, sigma)
+    clusters = merge_basins(basins, n, density, sigma)
+    return len(np.unique(clusters[1:])), basins, clusters
 
 
-def test_an_area_without_a_core_is_a_cluster_of_its_own():
-    shape = (64, 64)
-    area = (_disc(shape, (16, 16), 6) | _disc(shape, (48, 48), 6)).astype(np.float32)
-    core = _disc(shape, (16, 16), 2).astype(np.float32)
-    assert label_areas(area, core).max() == 2
+def _gaussian_counts(centers, n_each, sd, shape=(96, 96), seed=0):
+    rng = np.random.default_rng(seed)
+    points = np.concatenate([rng.normal(c, sd, (n_each, 2)) for c in centers]).round().astype(int)
+    points = points[((points >= 0) & (points < shape[0])).all(1)]
+    return np.bincount(points[:, 0] * shape[1] + points[:, 1], minlength=shape[0] * shape[1]).reshape(shape)
 
 
-def test_connected_components_without_cores():
-    shape = (32, 32)
-    area = (_disc(shape, (8, 8), 4) | _disc(shape, (24, 24), 4)).astype(np.float32)
-    assert label_areas(area, None).max() == 2
-    assert label_areas(np.zeros(shape, np.float32), np.zeros(shape, np.float32)).max() == 0
+def test_a_visible_gap_separates_groups_whatever_their_size():
+    counts = _gaussian_counts([(30, 20), (30, 70)], 40, 5.0)
+    assert _clusters(counts)[0] == 2
+
+
+def test_touching_blobs_with_a_deep_valley_stay_apart():
+    counts = _gaussian_counts([(48, 36), (48, 60)], 3000, 4.0)
+    assert _clusters(counts)[0] == 2
+
+
+def test_one_blob_is_one_cluster_however_noisy_its_modes():
+    counts = _gaussian_counts([(48, 48)], 400, 12.0)
+    assert _clusters(counts)[0] == 1
+
+
+def test_a_bump_of_a_few_points_is_noise():
+    counts = _gaussian_counts([(48, 48)], 2000, 10.0)
+    counts[48, 80] += 3  # three points on the blob's edge
+    assert _clusters(counts)[0] == 1
+
+
+def test_an_even_ring_is_one_cluster():
+    rng = np.random.default_rng(1)
+    angle = rng.uniform(0, 2 * np.pi, 3000)
+    radius = 30 + rng.normal(0, 1.5, 3000)
+    rows, cols = (48 + radius * np.sin(angle)).astype(int), (48 + radius * np.cos(angle)).astype(int)
+    counts = np.bincount(rows * 96 + cols, minlength=96 * 96).reshape(96, 96)
+    assert _clusters(counts)[0] == 1
+
+
+def test_pixels_no_point_reaches_belong_to_no_basin():
+    counts = np.zeros((64, 64), int)
+    counts[10, 10] = 5
+    sigma = 1.0
+    basins, n = density_basins(smoothed_density(counts, sigma), sigma)
+    assert n == 1 and basins[10, 10] == 1 and basins[50, 50] == 0
+    assert density_basins(np.zeros((8, 8), np.float32), 1.0)[1] == 0
+
+
+def test_area_pixels_take_their_basins_cluster():
+    basins = np.array([[1, 1, 2, 2], [1, 1, 2, 2]])
+    mask = np.array([[True, False, True, True], [True, True, False, True]])
+    areas = cluster_areas(mask, basins, np.array([0, 5, 7]))
+    assert areas.tolist() == [[5, 0, 7, 7], [5, 5, 0, 7]]
 
 
 def test_grow_gives_nearby_pixels_the_nearest_label():
@@ -41,32 +79,6 @@ def test_grow_gives_nearby_pixels_the_nearest_label():
     assert grown[5, 7] == 1 and grown[5, 13] == 2
     assert grown[5, 10] == 0 and grown[15, 15] == 0
     assert np.array_equal(grow_labels(labels, 0), labels)
-
-
-def test_threshold_baseline_finds_dense_blobs():
-    image = np.zeros((2, 64, 64), np.float32)
-    image[1][_disc((64, 64), (16, 16), 6)] = 1.0
-    image[1][_disc((64, 64), (48, 40), 6)] = 0.8
-    image[0] = image[1] > 0
-    assert threshold_areas(image).max() == 2
-    assert threshold_areas(np.zeros((2, 16, 16), np.float32)).max() == 0
-
-
-def test_fragments_without_a_density_valley_merge_but_touching_clusters_stay_apart():
-    shape = (64, 64)
-    ring = _disc(shape, (32, 32), 20) & ~_disc(shape, (32, 32), 12)
-    core = np.zeros(shape, np.float32)
-    core[10:16, 30:35] = 1  # two specks of core on one ring of even density
-    core[48:54, 30:35] = 1
-    assert label_areas(ring.astype(np.float32), core).max() == 2, "without a density, no merging"
-    assert label_areas(ring.astype(np.float32), core, ring.astype(np.float32)).max() == 1
-    # Two discs whose density dips where they touch: still two clusters.
-    area = (_disc(shape, (32, 18), 13) | _disc(shape, (32, 44), 13)).astype(np.float32)
-    discs_core = (_disc(shape, (32, 18), 5) | _disc(shape, (32, 44), 5)).astype(np.float32)
-    density = np.exp(-np.minimum((np.arange(64) - 18) ** 2, (np.arange(64) - 44) ** 2) / 50.0)[None, :] * area
-    assert label_areas(area, discs_core, density).max() == 2
-    # A dense cluster lying on a sparse one stands out above the pass: still two.
-    assert label_areas(area, discs_core, np.where(np.arange(64) < 31, 1.0, 0.2)[None, :] * area).max() == 2
 
 
 def test_reach_keeps_a_large_clusters_outskirts():
@@ -80,10 +92,23 @@ def test_reach_keeps_a_large_clusters_outskirts():
     assert grow_labels(labels, 0, reach=0).max() == 2
 
 
-def test_an_area_covering_the_whole_image_keeps_every_cluster():
-    area = np.ones((32, 32), np.float32)
-    core = np.zeros((32, 32), np.float32)
-    core[2:8, 2:8] = 1
-    core[20:30, 20:30] = 1
-    labels = label_areas(area, core)
-    assert set(np.unique(labels)) == {1, 2}, "no cluster is renumbered into the background"
+def test_growing_stays_in_the_pixels_basin_and_off_empty_space():
+    labels = np.zeros((32, 32), np.int32)
+    labels[10:20, 5:10] = 1
+    basins = np.zeros((32, 32), np.int32)
+    basins[:, :12] = 1  # the cluster's basin
+    basins[:, 12:20] = 2  # another cluster's basin
+    grown = grow_labels(labels, 8, reach=2.0, basins=basins, clusters=np.array([0, 1, 2]))
+    assert grown[15, 11] == 1, "near, in the same basin"
+    assert grown[15, 13] == 0, "near, but in another cluster's basin"
+    assert grown[15, 25] == 0 and grown[15, 21] == 0, "no point reaches there"
+
+
+def test_threshold_mask_finds_dense_blobs():
+    image = np.zeros((2, 64, 64), np.float32)
+    image[1][_disc((64, 64), (16, 16), 6)] = 1.0
+    image[1][_disc((64, 64), (48, 40), 6)] = 0.8
+    image[0] = image[1] > 0
+    mask = threshold_mask(image)
+    assert mask[16, 16] and mask[48, 40] and not mask[32, 60]
+    assert not threshold_mask(np.zeros((2, 16, 16), np.float32)).any()

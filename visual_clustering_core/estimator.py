@@ -7,8 +7,8 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from .raster import GridTransform, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
-from .segmentation import cluster_areas, density_basins, grow_labels, merge_basins, threshold_mask
+from .raster import GridTransform, denoised, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
+from .segmentation import label_map, split_by_density, threshold_mask
 from .unet import WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -16,10 +16,12 @@ from .validation import check_points
 class VisualClustering(ClusterMixin, BaseEstimator):
     """Cluster 2-D points the way a person does: by looking at their plot.
 
-    The points are rendered into a square density image, a small U-Net marks the
-    cluster areas and their cores, a seeded watershed splits touching clusters,
-    and every point takes the label of the pixel it falls in. No
-    hyperparameter has to be set.
+    The points are rendered into a square density image and a small U-Net
+    marks the cluster areas. The density's modes, merged unless a valley deep
+    relative to the lower one and significant for its number of points
+    separates them, decide which cluster each area pixel belongs to, and every
+    point takes the label of the pixel it falls in. No hyperparameter has to
+    be set.
 
     Parameters
     ----------
@@ -68,6 +70,14 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         The network's output: area and core probabilities (None for "threshold").
     mask_ : ndarray of shape (resolution, resolution), bool
         The cluster areas.
+    sigma_ : float
+        The smoothing scale chosen from the data, in pixels.
+    density_ : ndarray of shape (resolution, resolution), float32
+        The point counts smoothed at ``sigma_``: what splits are decided on.
+    basins_ : ndarray of shape (resolution, resolution), int32
+        The basin of each density mode (1..m; 0 where no point reaches).
+    basin_clusters_ : ndarray of shape (m + 1,)
+        The group each basin was merged into.
     label_map_ : ndarray of shape (resolution, resolution), int32
         The label every pixel gives its points (-1: noise).
     cluster_sizes_ : ndarray of shape (n_clusters_,)
@@ -143,19 +153,18 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         pixels = self.transform_.pixel_indices(X)
         counts = pixel_counts(pixels, self.resolution)
         self.density_image_ = density_image(counts, self.denoise)
-        self.sigma_ = density_scale(counts)
-        self.density_ = smoothed_density(counts, self.sigma_)
-        self.basins_, n_basins = density_basins(self.density_, self.sigma_)
-        self.basin_clusters_ = merge_basins(self.basins_, n_basins, self.density_, self.sigma_)
         if self.segmenter == "unet":
             self.probability_ = self._predict_probabilities(self.density_image_)
             self.mask_ = self.probability_[0] >= self.threshold
         else:
             self.probability_ = None
             self.mask_ = threshold_mask(self.density_image_)
-        areas = cluster_areas(self.mask_, self.basins_, self.basin_clusters_)
-        self.label_map_, self.cluster_sizes_ = finish_label_map(
-            areas, counts, self.grow, self.reach, self.min_cluster_size, self.basins_, self.basin_clusters_
+        seen = denoised(counts, self.denoise)
+        self.sigma_ = density_scale(seen)
+        self.density_ = smoothed_density(seen, self.sigma_)
+        self.basins_, self.basin_clusters_ = split_by_density(self.density_, self.sigma_)
+        self.label_map_, self.cluster_sizes_ = label_map(
+            self.mask_, self.basins_, self.basin_clusters_, counts, self.grow, self.reach, self.min_cluster_size
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)
@@ -173,36 +182,6 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         with torch.inference_mode():
             logits = model(torch.from_numpy(image)[None].to(device))
         return torch.sigmoid(logits)[0].float().cpu().numpy()
-
-
-def finish_label_map(areas, counts, grow, reach, min_cluster_size, basins=None, clusters=None):
-    """From labelled areas to the label map points read: small areas dropped, the rest grown and ranked."""
-    kept = _drop_small(areas, counts, min_cluster_size)
-    return _rank_clusters(grow_labels(kept, grow, reach, basins, clusters), counts)
-
-
-def _area_sizes(areas, counts):
-    """Points in each area (index 0, the background, counts as 0)."""
-    sizes = np.bincount(areas.ravel(), weights=counts.ravel()).astype(np.int64)
-    sizes[0] = 0
-    return sizes
-
-
-def _drop_small(areas, counts, min_cluster_size):
-    """Areas holding fewer than ``min_cluster_size`` points turned into background."""
-    small = _area_sizes(areas, counts) < min_cluster_size
-    small[0] = False
-    return np.where(small[areas], 0, areas)
-
-
-def _rank_clusters(areas, counts):
-    """Label map with the areas holding points renumbered 0..k-1 by decreasing size, the rest -1; and the sizes."""
-    sizes = _area_sizes(areas, counts)
-    order = np.argsort(-sizes, kind="stable")
-    order = order[sizes[order] > 0]
-    lut = np.full(len(sizes), -1, dtype=np.int32)
-    lut[order] = np.arange(len(order), dtype=np.int32)
-    return lut[areas], sizes[order]
 
 
 def _lookup(label_map, pixels):

@@ -41,18 +41,31 @@ def draw_image(ax, image, title=None, labels=False):
 
 
 def save_diagnostics(estimator, X, path, title=None):
-    """Write a PNG with the density image, the area probability, the label map and the points by cluster."""
+    """Write a PNG of every stage, so a user sees why two groups were split or joined.
+
+    Density (the smoothed counts the split is decided on), the cluster-area
+    mask, the density's modes and their basins, the basins merged into
+    clusters, the label map points read, and the points by cluster.
+    """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    fig, axes = plt.subplots(1, 4, figsize=(16, 4.3))
-    draw_image(axes[0], estimator.density_image_[1], "log-density image")
-    area = estimator.probability_[0] if estimator.probability_ is not None else estimator.mask_.astype(float)
-    draw_image(axes[1], area, "cluster-area probability")
-    draw_image(axes[2], estimator.label_map_, f"label map ({estimator.n_clusters_} clusters)", labels=True)
-    draw_points(axes[3], X, estimator.labels_, "points by cluster")
+    e = estimator
+    merged = np.where(e.basins_ > 0, e.basin_clusters_[e.basins_], 0)
+    _, merged = np.unique(merged, return_inverse=True)
+    panels = [
+        (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
+        (e.mask_.astype(float), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)"), False),
+        (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
+        (merged.reshape(e.basins_.shape) - 1, f"basins merged: {len(np.unique(e.basin_clusters_[1:]))} groups", True),
+        (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
+    ]
+    fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))
+    for ax, (image, name, labels) in zip(axes, panels):
+        draw_image(ax, image, name, labels=labels)
+    draw_points(axes[5], X, e.labels_, "points by cluster")
     if title:
         fig.suptitle(title)
     fig.tight_layout()

@@ -94,13 +94,17 @@ def density_image(counts, denoise=0):
     ``denoise`` > 1 median-filters the counts first with that kernel size, which
     removes isolated points and thin bridges between clusters.
     """
-    if denoise and denoise > 1:
-        counts = ndimage.median_filter(counts, size=int(denoise))
+    counts = denoised(counts, denoise)
     log_counts = np.log1p(counts.astype(np.float32))
     peak = log_counts.max()
     if peak > 0:
         log_counts /= peak
     return np.stack([(counts > 0).astype(np.float32), log_counts])
+
+
+def denoised(counts, denoise):
+    """The counts median-filtered with kernel size ``denoise`` (unchanged for 0 or 1)."""
+    return ndimage.median_filter(counts, size=int(denoise)) if denoise and denoise > 1 else counts
 
 
 def point_spacing(rows, cols, rng=None):

@@ -107,6 +107,47 @@ def _top_height(peaks, masses):
     return float(np.average(peaks[top], weights=masses[top] + 1e-12))
 
 
+def split_by_density(density, sigma, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+    """The density's basins (R, R) and the cluster id of each basin (see ``merge_basins``)."""
+    basins, n = density_basins(density, sigma)
+    return basins, merge_basins(basins, n, density, sigma, persistence, significance)
+
+
+def label_map(mask, basins, clusters, counts, grow, reach, min_cluster_size):
+    """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
+
+    Area pixels take their basin's cluster; clusters of fewer than
+    ``min_cluster_size`` points are dropped, so their points may join a near
+    cluster; then the clusters grow (``grow_labels``) and are ranked by size.
+    """
+    areas = _drop_small(cluster_areas(mask, basins, clusters), counts, min_cluster_size)
+    return _rank_clusters(grow_labels(areas, grow, reach, basins, clusters), counts)
+
+
+def _area_sizes(areas, counts):
+    """Points in each area (index 0, the background, counts as 0)."""
+    sizes = np.bincount(areas.ravel(), weights=counts.ravel()).astype(np.int64)
+    sizes[0] = 0
+    return sizes
+
+
+def _drop_small(areas, counts, min_cluster_size):
+    """Areas holding fewer than ``min_cluster_size`` points turned into background."""
+    small = _area_sizes(areas, counts) < min_cluster_size
+    small[0] = False
+    return np.where(small[areas], 0, areas)
+
+
+def _rank_clusters(areas, counts):
+    """Label map with the areas holding points renumbered 0..k-1 by decreasing size, the rest -1; and the sizes."""
+    sizes = _area_sizes(areas, counts)
+    order = np.argsort(-sizes, kind="stable")
+    order = order[sizes[order] > 0]
+    lut = np.full(len(sizes), -1, dtype=np.int32)
+    lut[order] = np.arange(len(order), dtype=np.int32)
+    return lut[areas], sizes[order]
+
+
 def cluster_areas(mask, basins, clusters):
     """Label map (R, R) int32: 0 for background, else the cluster id of the area pixel's basin."""
     return np.where(mask & (basins > 0), clusters[basins], 0).astype(np.int32)
