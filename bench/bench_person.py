@@ -7,8 +7,8 @@ The truth of the suite (``bench/person_suite.py``) is what a person separates
 at a glance. Score: AMI against the truth, background noise counted as a class
 of its own (a person sees it as no group); on the datasets with one group,
 where AMI is undefined, the share of points in the largest cluster found.
-A collapse is a score below 0.2. Writes ``bench/results/person.md`` and the
-README between its ``bench:person`` markers.
+A collapse is a score below 0.2. Writes ``bench/results/person.md``, the
+README between its ``bench:person`` markers and ``docs/images/person_suite.png``.
 """
 
 import argparse
@@ -18,7 +18,7 @@ import numpy as np
 from sklearn.metrics import adjusted_mutual_info_score
 
 import person_suite
-from common import write_section
+from common import IMAGES, write_section
 
 COLLAPSE = 0.2
 
@@ -113,6 +113,19 @@ def report(rows, command):
     return "\n".join(lines) + "\n"
 
 
+def suite_picture(path=IMAGES / "person_suite.png"):
+    """Every suite dataset coloured by visual clustering's clusters (grey: noise)."""
+    from visual_clustering_core import VisualClustering
+    from visual_clustering_core.plotting import save_point_grid
+
+    panels = []
+    for name in person_suite.NAMES:
+        X, truth = person_suite.load(name)
+        labels = VisualClustering().fit_predict(X)
+        panels.append((X, labels, f"{name}\n{score(truth, labels):.2f}"))
+    return save_point_grid(panels, path, n_cols=8, panel_size=2.4)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="visual clustering paths only; nothing written")
@@ -122,6 +135,7 @@ def main():
     print(text)
     if not args.quick:
         write_section("person", text)
+        suite_picture()
 
 
 if __name__ == "__main__":
