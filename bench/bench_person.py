@@ -126,6 +126,15 @@ def suite_picture(path=IMAGES / "person_suite.png"):
     return save_point_grid(panels, path, n_cols=8, panel_size=2.4)
 
 
+def diagnostics_picture(name="ring around two blobs (300)", path=IMAGES / "diagnostics.png"):
+    """Every stage of visual clustering on one suite dataset (``save_diagnostics``)."""
+    from visual_clustering_core import VisualClustering
+    from visual_clustering_core.plotting import save_diagnostics
+
+    X, _ = person_suite.load(name)
+    return save_diagnostics(VisualClustering().fit(X), X, path)
+
+
 def main():
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--quick", action="store_true", help="visual clustering paths only; nothing written")
@@ -136,6 +145,7 @@ def main():
     if not args.quick:
         write_section("person", text)
         suite_picture()
+        diagnostics_picture()
 
 
 if __name__ == "__main__":

@@ -1,7 +1,14 @@
 import numpy as np
 
 from visual_clustering_core.raster import density_scale, smoothed_density
-from visual_clustering_core.segmentation import cluster_areas, density_basins, grow_labels, merge_basins, threshold_mask
+from visual_clustering_core.segmentation import (
+    cluster_areas,
+    density_basins,
+    grow_labels,
+    merge_basins,
+    split_by_density,
+    threshold_mask,
+)
 
 
 def _disc(shape, center, radius):
@@ -64,11 +71,36 @@ def test_pixels_no_point_reaches_belong_to_no_basin():
     assert density_basins(np.zeros((8, 8), np.float32), 1.0)[1] == 0
 
 
-def test_area_pixels_take_their_basins_cluster():
-    basins = np.array([[1, 1, 2, 2], [1, 1, 2, 2]])
-    mask = np.array([[True, False, True, True], [True, True, False, True]])
-    areas = cluster_areas(mask, basins, np.array([0, 5, 7]))
+def test_area_pixels_take_their_regions_cluster():
+    regions = np.array([[1, 0, 2, 2], [1, 1, 0, 2]])
+    areas = cluster_areas(regions, np.array([0, 5, 7]))
     assert areas.tolist() == [[5, 0, 7, 7], [5, 5, 0, 7]]
+
+
+def test_a_gap_in_the_area_separates_groups_the_density_would_join():
+    density = np.zeros((40, 80), np.float32)
+    density[10:30, 5:75] = 1.0
+    density[20, 20] = density[20, 60] = 1.1  # two modes on one flat plateau
+    sigma = 1.0
+    basins, n = density_basins(density, sigma)
+    mask = density > 0
+    mask[:, 39:42] = False  # a gap the area mask sees
+    basins_, regions, clusters = split_by_density(density, sigma, mask)
+    left, right = clusters[regions[20, 10]], clusters[regions[20, 70]]
+    assert left != right, "the gap separates them"
+    assert merge_basins(basins, n, density, sigma)[basins[20, 10]] == merge_basins(basins, n, density, sigma)[basins[20, 70]]
+
+
+def test_a_speck_of_area_stays_with_its_basins_group():
+    density = np.zeros((40, 40), np.float32)
+    density[_disc((40, 40), (20, 20), 12)] = 1.0
+    density[20, 20] = 2.0
+    density[20, 31] = 1.2  # a noise mode in the outskirts
+    mask = _disc((40, 40), (20, 20), 9)
+    mask[20, 31] = True  # a one-pixel speck of area around it, near the group
+    sigma = 2.0
+    basins, regions, clusters = split_by_density(density, sigma, mask)
+    assert len(np.unique(clusters[regions[regions > 0]])) == 1
 
 
 def test_grow_gives_nearby_pixels_the_nearest_label():
@@ -93,15 +125,18 @@ def test_reach_keeps_a_large_clusters_outskirts():
 
 
 def test_growing_stays_in_the_pixels_basin_and_off_empty_space():
-    labels = np.zeros((32, 32), np.int32)
+    labels = np.zeros((32, 40), np.int32)
     labels[10:20, 5:10] = 1
-    basins = np.zeros((32, 32), np.int32)
-    basins[:, :12] = 1  # the cluster's basin
-    basins[:, 12:20] = 2  # another cluster's basin
-    grown = grow_labels(labels, 8, reach=2.0, basins=basins, clusters=np.array([0, 1, 2]))
+    labels[10:20, 18:20] = 2
+    basins = np.zeros((32, 40), np.int32)
+    basins[:, :12] = 1  # cluster 1's basin
+    basins[:, 12:20] = 2  # cluster 2's basin
+    basins[:, 20:28] = 3  # a basin holding no area
+    grown = grow_labels(labels, 8, reach=2.0, basins=basins)
     assert grown[15, 11] == 1, "near, in the same basin"
-    assert grown[15, 13] == 0, "near, but in another cluster's basin"
-    assert grown[15, 25] == 0 and grown[15, 21] == 0, "no point reaches there"
+    assert grown[15, 13] == 0, "nearest to cluster 1, but in another cluster's basin"
+    assert grown[15, 22] == 2, "a basin without area joins the nearest cluster"
+    assert grown[15, 30] == 0 and grown[15, 35] == 0, "no point reaches there"
 
 
 def test_threshold_mask_finds_dense_blobs():

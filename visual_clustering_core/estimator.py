@@ -17,7 +17,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     """Cluster 2-D points the way a person does: by looking at their plot.
 
     The points are rendered into a square density image and a small U-Net
-    marks the cluster areas. The density's modes, merged unless a valley deep
+    marks the cluster areas; areas a gap separates are never joined. The density's modes, merged unless a valley deep
     relative to the lower one and significant for its number of points
     separates them, decide which cluster each area pixel belongs to, and every
     point takes the label of the pixel it falls in. No hyperparameter has to
@@ -76,8 +76,11 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         The point counts smoothed at ``sigma_``: what splits are decided on.
     basins_ : ndarray of shape (resolution, resolution), int32
         The basin of each density mode (1..m; 0 where no point reaches).
-    basin_clusters_ : ndarray of shape (m + 1,)
-        The group each basin was merged into.
+    regions_ : ndarray of shape (resolution, resolution), int32
+        The basins' area pixels, cut where the area mask has a gap (1..r; 0
+        outside the area): what is merged.
+    region_clusters_ : ndarray of shape (r + 1,)
+        The group each region was merged into.
     label_map_ : ndarray of shape (resolution, resolution), int32
         The label every pixel gives its points (-1: noise).
     cluster_sizes_ : ndarray of shape (n_clusters_,)
@@ -162,9 +165,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         seen = denoised(counts, self.denoise)
         self.sigma_ = density_scale(seen)
         self.density_ = smoothed_density(seen, self.sigma_)
-        self.basins_, self.basin_clusters_ = split_by_density(self.density_, self.sigma_)
+        self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_)
         self.label_map_, self.cluster_sizes_ = label_map(
-            self.mask_, self.basins_, self.basin_clusters_, counts, self.grow, self.reach, self.min_cluster_size
+            self.basins_, self.regions_, self.region_clusters_, counts, self.grow, self.reach, self.min_cluster_size
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)

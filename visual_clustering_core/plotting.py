@@ -53,13 +53,13 @@ def save_diagnostics(estimator, X, path, title=None):
     import matplotlib.pyplot as plt
 
     e = estimator
-    merged = np.where(e.basins_ > 0, e.basin_clusters_[e.basins_], 0)
+    merged = np.where(e.regions_ > 0, e.region_clusters_[e.regions_], 0)
     _, merged = np.unique(merged, return_inverse=True)
     panels = [
         (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
         (e.mask_.astype(float), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)"), False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
-        (merged.reshape(e.basins_.shape) - 1, f"basins merged: {len(np.unique(e.basin_clusters_[1:]))} groups", True),
+        (merged.reshape(e.basins_.shape) - 1, f"areas merged: {len(np.unique(e.region_clusters_[1:]))} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
     ]
     fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))

@@ -107,21 +107,57 @@ def _top_height(peaks, masses):
     return float(np.average(peaks[top], weights=masses[top] + 1e-12))
 
 
-def split_by_density(density, sigma, persistence=PERSISTENCE, significance=SIGNIFICANCE):
-    """The density's basins (R, R) and the cluster id of each basin (see ``merge_basins``)."""
-    basins, n = density_basins(density, sigma)
-    return basins, merge_basins(basins, n, density, sigma, persistence, significance)
+def gap_regions(basins, mask, density, sigma):
+    """The basins' area pixels cut where the area mask has a gap: one id per (basin, area component), 0 elsewhere.
+
+    Two regions on either side of a gap are never neighbours, so no pass, and
+    no merge, joins what a visible gap separates. A component that holds no
+    mode of the density, or is smaller than one smoothed point (the kernel's
+    area, 2 pi sigma^2) and within 2 sigma of a larger group, is a speck of
+    that group's outskirts, not a group: its pixels go with their basin's
+    mode, or are no area if that mode is in no group.
+    """
+    components, n = ndimage.label(mask & (basins > 0))
+    if n == 0:
+        return np.zeros(basins.shape, np.int32), 0
+    m = int(basins.max())
+    peaks = ndimage.maximum_position(density, basins, np.arange(1, m + 1))
+    home = np.r_[0, [components[p] for p in peaks]]
+    group = np.zeros(n + 1, bool)
+    group[home] = True
+    group[0] = False
+    small = np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2
+    if (group & ~small).any():
+        distance = ndimage.distance_transform_edt(~(group & ~small)[components])
+        near = np.r_[True, ndimage.minimum(distance, components, np.arange(1, n + 1)) <= 2 * sigma]
+        group &= ~(small & near)
+    home = np.where(group[home], home, 0)
+    speck = (components > 0) & ~group[components]
+    components[speck] = home[basins[speck]]
+    inside = components > 0
+    basin, component = basins[inside].astype(np.int64), components[inside]
+    unique, ids = np.unique(basin * (n + 1) + component, return_inverse=True)
+    regions = np.zeros(basins.shape, np.int32)
+    regions[inside] = ids.ravel() + 1
+    return regions, len(unique)
 
 
-def label_map(mask, basins, clusters, counts, grow, reach, min_cluster_size):
+def split_by_density(density, sigma, mask, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+    """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``)."""
+    basins, _ = density_basins(density, sigma)
+    regions, n = gap_regions(basins, mask, density, sigma)
+    return basins, regions, merge_basins(regions, n, density, sigma, persistence, significance)
+
+
+def label_map(basins, regions, clusters, counts, grow, reach, min_cluster_size):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
-    Area pixels take their basin's cluster; clusters of fewer than
+    Area pixels take their region's cluster; clusters of fewer than
     ``min_cluster_size`` points are dropped, so their points may join a near
     cluster; then the clusters grow (``grow_labels``) and are ranked by size.
     """
-    areas = _drop_small(cluster_areas(mask, basins, clusters), counts, min_cluster_size)
-    return _rank_clusters(grow_labels(areas, grow, reach, basins, clusters), counts)
+    areas = _drop_small(cluster_areas(regions, clusters), counts, min_cluster_size)
+    return _rank_clusters(grow_labels(areas, grow, reach, basins), counts)
 
 
 def _area_sizes(areas, counts):
@@ -148,19 +184,20 @@ def _rank_clusters(areas, counts):
     return lut[areas], sizes[order]
 
 
-def cluster_areas(mask, basins, clusters):
-    """Label map (R, R) int32: 0 for background, else the cluster id of the area pixel's basin."""
-    return np.where(mask & (basins > 0), clusters[basins], 0).astype(np.int32)
+def cluster_areas(regions, clusters):
+    """Label map (R, R) int32: 0 for background, else the cluster id of the area pixel's region."""
+    return np.where(regions > 0, clusters[regions], 0).astype(np.int32)
 
 
-def grow_labels(labels, distance, reach=0.0, basins=None, clusters=None):
+def grow_labels(labels, distance, reach=0.0, basins=None):
     """Give background pixels near an area that area's label.
 
     A pixel joins its nearest area when it lies within ``distance`` pixels of
     it, or within ``reach`` times the area's radius (the radius of a disc of
     the same size), so the sparse outskirts of a large cluster stay with it.
-    With ``basins`` and their ``clusters``, a pixel joins only the cluster its
-    own basin belongs to, and pixels in no basin (no point near) stay 0.
+    With ``basins``, a pixel joins only a cluster with area in its own basin
+    (any cluster if its basin holds no area), and pixels in no basin (no point
+    near) stay 0.
     """
     if labels.max() == 0 or (distance <= 0 and reach <= 0):
         return labels
@@ -170,8 +207,18 @@ def grow_labels(labels, distance, reach=0.0, basins=None, clusters=None):
     radius = np.maximum(distance, reach * np.sqrt(np.bincount(labels.ravel()) / np.pi))
     keep = ~background | (depth <= radius[grown])
     if basins is not None:
-        keep &= ~background | ((basins > 0) & (clusters[basins] == grown))
+        keep &= ~background | _holds(basins, labels, grown)
     return np.where(keep, grown, 0).astype(np.int32)
+
+
+def _holds(basins, labels, candidate):
+    """Whether each pixel's basin holds area of its candidate label, or holds no area at all."""
+    n = int(labels.max()) + 1
+    held = np.unique(basins[labels > 0].astype(np.int64) * n + labels[labels > 0])
+    holds_area = np.zeros(int(basins.max()) + 1, bool)
+    holds_area[held // n] = True
+    own = np.isin(basins.astype(np.int64) * n + candidate, held)
+    return (basins > 0) & (own | ~holds_area[basins])
 
 
 def threshold_mask(image, sigma=2.0):
