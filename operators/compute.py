@@ -6,9 +6,13 @@ import fiftyone.operators.types as types
 from ..visual_clustering_core.clip import compute_clip_embeddings
 from ..visual_clustering_core.sdk import compute_baseline_clusters, compute_visual_clusters
 from .forms import (
+    HYPERPARAMETERS,
     ICON,
+    RUN_PARAMS,
+    SOURCE_PARAMS,
     baseline_inputs,
     baseline_params,
+    check_known_params,
     hyperparameter_inputs,
     hyperparameters,
     run_key_inputs,
@@ -107,6 +111,7 @@ class ComputeVisualClusters(_ClusteringOperator):
         hyperparameter_inputs(inputs)
 
     def compute(self, ctx, target, run_key, common):
+        check_known_params(ctx.params, SOURCE_PARAMS | RUN_PARAMS | set(HYPERPARAMETERS))
         sources = source_params(ctx.params)
         if ctx.params.get("source") == "openclip":
             compute_clip_embeddings(
@@ -130,5 +135,6 @@ class ComputeBaselineClusters(_ClusteringOperator):
         baseline_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):
+        check_known_params(ctx.params, SOURCE_PARAMS | RUN_PARAMS | {"method", "n_clusters", "min_cluster_size", "min_samples"})
         sources = source_params(ctx.params, default_projection="none")
         return compute_baseline_clusters(target, run_key, **baseline_params(ctx.params), **sources, **common)

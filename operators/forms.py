@@ -9,37 +9,51 @@ from ..visual_clustering_core.runs import list_clustering_runs
 
 ICON = "/assets/icon.svg"
 
-HYPERPARAMETER_HELP = {
-    "resolution": "Side of the square image the points are drawn into, in pixels (multiple of 16)",
-    "denoise": "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)",
-    "grow": "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join",
-    "reach": "Points within this multiple of a cluster's radius also join it (0: only grow)",
-    "threshold": "Probability above which a pixel is cluster area; lower it for fewer noise points",
-    "min_cluster_size": "Areas with fewer points are no clusters: their points join a near cluster or become noise",
-    "keep_aspect": "Scale both axes equally, as the Embeddings panel shows them",
-    "device": "Where the network runs: cpu, cuda, or auto",
+# name: (type, help); the type is the form's, so 2.5 stays 2.5 where the estimator takes a float
+HYPERPARAMETERS = {
+    "resolution": (int, "Side of the square image the points are drawn into, in pixels (multiple of 16, 32 to 2048)"),
+    "denoise": (int, "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)"),
+    "grow": (float, "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join"),
+    "reach": (float, "Points within this multiple of a cluster's radius also join it (0: only grow)"),
+    "threshold": (float, "Probability above which a pixel is cluster area; lower it for fewer noise points"),
+    "min_cluster_size": (int, "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
+    "keep_aspect": (bool, "Scale both axes equally, as the Embeddings panel shows them"),
+    "device": (("cpu", "cuda", "auto"), "Where the network runs: cpu, cuda, or auto"),
+    "segmenter": (("unet", "threshold"), "unet: the trained network marks cluster areas; threshold: a density threshold (no network)"),
+    "weights": (str, "Path of other U-Net weights written by the training script (empty: the shipped ones)"),
 }
+SOURCE_PARAMS = {"source", "brain_key", "embeddings_field", "projection", "save_brain_key", "clip_model", "clip_pretrained"}
+RUN_PARAMS = {"run_key", "label_field", "overwrite", "delegate", "view_target", "view"}
 
 
 def hyperparameters(ctx):
-    """The VisualClustering hyperparameters in ``ctx.params``, defaults filled in."""
+    """The VisualClustering hyperparameters in ``ctx.params``, defaults filled in, as given (never truncated)."""
     defaults = VisualClustering().get_params()
-    return {name: defaults[name] if ctx.params.get(name) is None else ctx.params[name] for name in HYPERPARAMETER_HELP}
+    return {name: defaults[name] if ctx.params.get(name) in (None, "") else ctx.params[name] for name in HYPERPARAMETERS}
+
+
+def check_known_params(params, known):
+    """Refuse parameters the operator does not take, instead of dropping them silently."""
+    unknown = sorted(name for name, value in params.items() if value is not None and name not in known)
+    if unknown:
+        raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; this operator takes {', '.join(sorted(known))}.")
 
 
 def hyperparameter_inputs(inputs):
     """One input per hyperparameter, with its default and a one-line help."""
     defaults = VisualClustering().get_params()
-    for name, help_text in HYPERPARAMETER_HELP.items():
+    for name, (kind, help_text) in HYPERPARAMETERS.items():
         default, label = defaults[name], name.replace("_", " ")
-        if isinstance(default, bool):
+        if kind is bool:
             inputs.bool(name, default=default, label=label, description=help_text, view=types.CheckboxView())
-        elif isinstance(default, int):
+        elif kind is int:
             inputs.int(name, default=default, label=label, description=help_text, min=0)
-        elif isinstance(default, float):
-            inputs.float(name, default=default, label=label, description=help_text, min=0)
+        elif kind is float:
+            inputs.float(name, default=float(default), label=label, description=help_text, min=0)
+        elif kind is str:
+            inputs.str(name, default=default, label=label, description=help_text)
         else:
-            inputs.enum(name, ["cpu", "cuda", "auto"], default=default, label=label, description=help_text)
+            inputs.enum(name, list(kind), default=default, label=label, description=help_text)
 
 
 def baseline_inputs(ctx, inputs):
@@ -102,6 +116,8 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
 
 def source_params(params, default_projection="umap"):
     """The SDK's source arguments (brain_key, or embeddings_field with projection and save_brain_key) from a form."""
+    if not params.get("source") and params.get("brain_key") and params.get("embeddings_field"):
+        raise ValueError("give exactly one source of points: brain_key or embeddings_field (or say which with source=).")
     source = params.get("source") or ("embeddings_field" if params.get("embeddings_field") else "brain_run")
     if source == "brain_run":
         return dict(brain_key=params.get("brain_key"))

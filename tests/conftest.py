@@ -50,3 +50,28 @@ def blobs():
     fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
     yield dataset
     dataset.delete()
+
+
+@pytest.fixture
+def patches():
+    """200 samples with 2 detections each (a dynamic, undeclared ``truth`` attribute) and a patch visualization."""
+    import fiftyone as fo
+    import fiftyone.brain as fob
+    from sklearn.datasets import make_blobs
+
+    points, truth = make_blobs(n_samples=400, centers=[[0, 0], [8, 0]], random_state=0)
+    dataset = fo.Dataset()
+    dataset.add_samples(
+        [
+            fo.Sample(
+                filepath=f"/tmp/vc/patch{i}.png",
+                ground_truth=fo.Detections(
+                    detections=[fo.Detection(label="x", bounding_box=[0.1, 0.1, 0.2, 0.2], truth=int(truth[2 * i + j])) for j in range(2)]
+                ),
+            )
+            for i in range(200)
+        ]
+    )
+    fob.compute_visualization(dataset, patches_field="ground_truth", points=points, method="manual", brain_key="patches")
+    yield dataset
+    dataset.delete()

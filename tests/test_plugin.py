@@ -5,9 +5,7 @@ import subprocess
 import sys
 
 import fiftyone as fo
-import fiftyone.brain as fob
 import pytest
-from sklearn.datasets import make_blobs
 from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core.runs import NOISE, label_values, list_clustering_runs, load_clustering_run
@@ -145,31 +143,15 @@ def test_bad_sources_say_what_to_do(blobs):
     assert blobs.list_runs() == []
 
 
-def test_patch_level_runs_label_each_patch(run_operator):
-    points, truth = make_blobs(n_samples=400, centers=[[0, 0], [8, 0]], random_state=0)
-    dataset = fo.Dataset()
-    dataset.add_samples(
-        [
-            fo.Sample(
-                filepath=f"/tmp/vc/patch{i}.png",
-                ground_truth=fo.Detections(
-                    detections=[fo.Detection(label="x", bounding_box=[0.1, 0.1, 0.2, 0.2], truth=int(truth[2 * i + j])) for j in range(2)]
-                ),
-            )
-            for i in range(200)
-        ]
-    )
-    fob.compute_visualization(dataset, patches_field="ground_truth", points=points, method="manual", brain_key="patches")
-    try:
-        run_operator("compute_visual_clusters", dataset, run_key="pc", brain_key="patches")
-        labels, true = dataset.values(["ground_truth.detections.pc", "ground_truth.detections.truth"], unwind=True)
-        run = load_clustering_run(dataset, "pc")
-        assert len(labels) == 400 and labels == label_values(run.labels)  # each patch got its own point's label
-        assert len(run.label_ids) == 400 and run.config["patches_field"] == "ground_truth"
-        assert len(run_operator("load_cluster_view", dataset, run_key="pc", cluster=0).result) == 1
-        run_operator("rename_clustering_run", dataset, run_key="pc", new_run_key="patch_clusters")
-        assert dataset.has_field("ground_truth.detections.patch_clusters") and not dataset.has_field("ground_truth.detections.pc")
-        run_operator("delete_clustering_run", dataset, run_key="patch_clusters")
-        assert not dataset.has_field("ground_truth.detections.patch_clusters")
-    finally:
-        dataset.delete()
+def test_patch_level_runs_label_each_patch(patches, run_operator):
+    dataset = patches
+    run_operator("compute_visual_clusters", dataset, run_key="pc", brain_key="patches")
+    labels, true = dataset.values(["ground_truth.detections.pc", "ground_truth.detections.truth"], unwind=True)
+    run = load_clustering_run(dataset, "pc")
+    assert len(labels) == 400 and labels == label_values(run.labels)  # each patch got its own point's label
+    assert len(run.label_ids) == 400 and run.config["patches_field"] == "ground_truth"
+    assert len(run_operator("load_cluster_view", dataset, run_key="pc", cluster=0).result) == 1
+    run_operator("rename_clustering_run", dataset, run_key="pc", new_run_key="patch_clusters")
+    assert dataset.has_field("ground_truth.detections.patch_clusters") and not dataset.has_field("ground_truth.detections.pc")
+    run_operator("delete_clustering_run", dataset, run_key="patch_clusters")
+    assert not dataset.has_field("ground_truth.detections.patch_clusters")

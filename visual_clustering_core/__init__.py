@@ -10,6 +10,7 @@ __version__ = "0.3.0"
 
 from .comparison import compare_clustering_runs  # noqa: E402
 from .estimator import VisualClustering  # noqa: E402
+from .journal import repair_runs  # noqa: E402
 from .projection import project  # noqa: E402
 from .runs import (  # noqa: E402
     cluster_view,
@@ -32,5 +33,6 @@ __all__ = [
     "load_clustering_run",
     "project",
     "rename_clustering_run",
+    "repair_runs",
     "run_info_dict",
 ]

@@ -38,6 +38,11 @@ def make_baseline(method, n_points, n_clusters=8, min_cluster_size=5, min_sample
         else:
             estimator = KMeans(n_clusters, n_init="auto", random_state=random_state)
         return estimator, {"n_clusters": int(n_clusters), "algorithm": type(estimator).__name__, "random_state": random_state}
+    if n_points <= max(min_cluster_size, min_samples or 0):
+        raise ValueError(
+            f"HDBSCAN with min_cluster_size={min_cluster_size}, min_samples={min_samples} needs more than "
+            f"{max(min_cluster_size, min_samples or 0)} points; got {n_points}. Lower them or cluster more samples."
+        )
     import hdbscan
 
     estimator = hdbscan.HDBSCAN(min_cluster_size=int(min_cluster_size), min_samples=min_samples)

@@ -6,7 +6,8 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import metrics
-from .runs import field_path, load_clustering_run
+from .journal import field_exists, field_path
+from .runs import load_clustering_run
 
 SCORES = ("ami", "ari", "nmi", "homogeneity", "completeness", "purity", "f_score")
 
@@ -69,7 +70,7 @@ def ground_truth(dataset, gt_field, patches_field=None):
         ids, values = dataset.values(["id", gt_field])
     else:
         path = field_path(dataset, gt_field, patches_field)
-        if not dataset.has_field(path):
+        if not field_exists(dataset, path):
             raise ValueError(f"the patches of {patches_field!r} have no attribute {gt_field!r}; pass one, like 'label'.")
         ids, values = (list(itertools.chain.from_iterable(v or [] for v in dataset.values(p))) for p in (field_path(dataset, "id", patches_field), path))
     return {key: value for key, value in zip(ids, values) if value is not None}

@@ -2,6 +2,7 @@
 
 import numbers
 import warnings
+from pathlib import Path
 
 import numpy as np
 import torch
@@ -11,6 +12,9 @@ from .raster import GridTransform, denoised, density_image, density_scale, finit
 from .segmentation import label_map, split_by_density, threshold_mask
 from .unet import WEIGHTS_PATH, load_model
 from .validation import check_points
+
+
+MIN_RESOLUTION, MAX_RESOLUTION = 32, 2048
 
 
 class VisualClustering(ClusterMixin, BaseEstimator):
@@ -26,8 +30,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     Parameters
     ----------
     resolution : int, default=256
-        Side of the square grid, in pixels (a multiple of 16). The network was
-        trained at 256; larger grids see finer detail but smaller clusters.
+        Side of the square grid, in pixels (a multiple of 16, 32 to 2048). The
+        network was trained at 256; larger grids see finer detail but smaller
+        clusters.
     denoise : int, default=0
         Kernel size of a median filter applied to the point counts before
         segmentation (the paper's D); 3 or 5 cuts sparse bridges between
@@ -119,8 +124,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
                 raise ValueError(message)
 
         integer = numbers.Integral
-        need(isinstance(self.resolution, integer) and self.resolution >= 32 and self.resolution % 16 == 0,
-             f"resolution must be an integer multiple of 16, at least 32; got {self.resolution!r}.")
+        need(isinstance(self.resolution, integer) and MIN_RESOLUTION <= self.resolution <= MAX_RESOLUTION and self.resolution % 16 == 0,
+             f"resolution must be a multiple of 16 from {MIN_RESOLUTION} to {MAX_RESOLUTION} (the network was trained at 256; "
+             f"4096 takes over 20 s and 5 GB); got {self.resolution!r}.")
         need(isinstance(self.denoise, integer) and self.denoise >= 0,
              f"denoise must be a median-filter size >= 0 (0 or 1: off); got {self.denoise!r}.")
         need(isinstance(self.grow, numbers.Real) and self.grow >= 0, f"grow must be >= 0 pixels; got {self.grow!r}.")
@@ -130,7 +136,10 @@ class VisualClustering(ClusterMixin, BaseEstimator):
              f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
         need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
              f"min_cluster_size must be an integer >= 1; got {self.min_cluster_size!r}.")
+        need(isinstance(self.keep_aspect, (bool, np.bool_)), f"keep_aspect must be True or False; got {self.keep_aspect!r}.")
         need(self.segmenter in ("unet", "threshold"), f"segmenter must be 'unet' or 'threshold'; got {self.segmenter!r}.")
+        need(self.weights is None or Path(self.weights).is_file(),
+             f"weights must be the path of a weights file written by visual_clustering_core.training; {str(self.weights)!r} is no file.")
         need(self.device in ("cpu", "cuda", "auto") or str(self.device).startswith("cuda:"),
              f"device must be 'cpu', 'cuda' or 'auto'; got {self.device!r}.")
         if str(self.device).startswith("cuda") and not torch.cuda.is_available():
@@ -171,6 +180,12 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = _lookup(self.label_map_, pixels)
+        if self.n_clusters_ == 0 and self.denoise > 1:
+            warnings.warn(
+                f"every point is noise: denoise={self.denoise} filters sparse points out of the image; "
+                "use a smaller denoise (3) or 0.",
+                stacklevel=2,
+            )
         return self
 
     def predict(self, X):

@@ -1,60 +1,82 @@
 """Clustering runs on FiftyOne datasets: custom runs plus the label field they write.
 
-A run is saved only once its labels are written, and its label field appears
-only once the run is saved: the labels go to a pending field first, which is
-renamed into place last, so a failure leaves the dataset as it was.
+A run and its field are the plugin's own: ``overwrite=True`` replaces only the
+run of that key and the field that run wrote; a user's field, another run's
+field or another kind of run is refused whatever the flag. Saving is
+crash-consistent (see ``journal.py``): the labels are written once, the run
+being replaced stays whole until the new one is complete, and whatever a
+failed or killed save left behind is finished or rolled back by the next
+call on the dataset.
 """
 
-import base64
-import uuid
+import warnings
 from dataclasses import dataclass
 
 import numpy as np
 
-RUN_KIND = "clustering"
-NOISE = "noise"
+from . import journal
+from .encoding import NOISE, decode_array, encode_array, label_values
+from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, repair_runs
 _RESERVED = {"id", "_id", "filepath", "tags", "metadata", "created_at", "last_modified_at", "media_type"}
 
 
-def encode_array(array):
-    """A JSON-safe dict holding a numpy array."""
-    array = np.ascontiguousarray(array)
-    return {"dtype": str(array.dtype), "shape": list(array.shape), "data": base64.b64encode(array.tobytes()).decode()}
-
-
-def decode_array(encoded):
-    return np.frombuffer(base64.b64decode(encoded["data"]), dtype=encoded["dtype"]).reshape(encoded["shape"])
-
-
-def label_values(labels):
-    """The label field's values: the cluster number as a string ("0", "1", ...), "noise" for -1.
-
-    Strings make the Embeddings panel and the sidebar treat clusters as categories.
-    """
-    return [NOISE if label < 0 else str(label) for label in np.asarray(labels).tolist()]
+def check_key(run_key, what="run_key"):
+    if not isinstance(run_key, str) or not run_key.isidentifier() or run_key.startswith("_"):
+        raise ValueError(f"{what} must be a Python identifier that does not start with '_', like 'visual_clusters'; got {run_key!r}.")
 
 
 def check_new_run(sample_collection, run_key, label_field, overwrite, patches_field=None):
-    """Raise a ValueError saying what to do if the run or its field would clobber something."""
+    """Raise a ValueError saying what to do if the run or its field would clobber something.
+
+    Returns the key of the clustering run this one replaces (``overwrite=True``), or None.
+    """
     dataset = sample_collection._dataset
-    if not isinstance(run_key, str) or not run_key.isidentifier():
-        raise ValueError(f"run_key must be a valid Python identifier, like 'visual_clusters'; got {run_key!r}.")
-    if not isinstance(label_field, str) or not label_field.isidentifier() or label_field in _RESERVED:
-        raise ValueError(f"label_field must be an identifier that is not a built-in field; got {label_field!r}.")
-    if run_key in dataset.list_runs() and not overwrite:
-        raise ValueError(f"dataset {dataset.name!r} already has a run {run_key!r}; choose another run_key or pass overwrite=True.")
-    path = field_path(dataset, label_field, patches_field)
-    if dataset.has_field(path) and not overwrite:
+    check_key(run_key)
+    if not isinstance(label_field, str) or not label_field.isidentifier() or label_field in _RESERVED or label_field.startswith("_"):
+        raise ValueError(f"label_field must be an identifier that is not a built-in field and does not start with '_'; got {label_field!r}.")
+    replaced = None
+    if run_key in dataset.list_runs():
+        if run_key not in dataset.list_runs(kind=RUN_KIND):
+            raise ValueError(
+                f"{run_key!r} is a run of another kind on dataset {dataset.name!r}, not a clustering run; overwrite "
+                "replaces only clustering runs: choose another run_key."
+            )
+        if not overwrite:
+            raise ValueError(f"dataset {dataset.name!r} already has a clustering run {run_key!r}; choose another run_key or pass overwrite=True.")
+        replaced = run_key
+    _check_field_free(dataset, field_path(dataset, label_field, patches_field), replaced)
+    return replaced
+
+
+def _check_field_free(dataset, path, replaced):
+    """Refuse a field that holds anything but the labels of the run being replaced."""
+    if not field_exists(dataset, path):
+        return
+    owner = field_owner(dataset, path)
+    if owner is None:
         raise ValueError(
-            f"field {path!r} already exists on dataset {dataset.name!r}; choose another label_field or pass overwrite=True."
+            f"field {path!r} already exists on dataset {dataset.name!r} and was not written by a clustering run; "
+            "it is never overwritten: choose another label_field."
+        )
+    if owner != replaced:
+        raise ValueError(
+            f"field {path!r} holds the labels of clustering run {owner!r}; choose another label_field, or delete or "
+            f"overwrite run {owner!r} itself."
+        )
+    if not holds_run_labels(dataset, owner):
+        raise ValueError(
+            f"field {path!r} no longer holds the labels run {owner!r} wrote (it was edited); it is kept as it is: "
+            "choose another label_field."
         )
 
 
-def field_path(dataset, label_field, patches_field=None):
-    """Where the labels live: a sample field, or an attribute of each label of a patches field."""
-    if patches_field is None:
-        return label_field
-    return dataset._get_label_field_path(patches_field, label_field)[1]
+def field_owner(dataset, path):
+    """The clustering run whose label field is ``path``, or None."""
+    for key in dataset.list_runs(kind=RUN_KIND):
+        config = dataset.get_run_info(key).config
+        if field_path(dataset, config.label_field, getattr(config, "patches_field", None)) == path:
+            return key
+    return None
 
 
 @dataclass
@@ -76,47 +98,53 @@ class ClusteringRun:
         return len(self.cluster_sizes)
 
 
-def save_run(sample_collection, run_key, config, features, labels, extra=None, overwrite=False, progress=None):
-    """Write the labels and save the run, all or nothing; returns the FiftyOne run results."""
+def save_run(sample_collection, run_key, config, features, labels, extra=None, overwrite=False, progress=None, visualization=None):
+    """Write the labels and save the run, all or nothing; returns the FiftyOne run results.
+
+    ``visualization``: optional ``(brain_key, save(brain_key))`` storing the projection as a brain run, swapped in
+    with the run.
+    """
     dataset = sample_collection._dataset
-    label_field = config["label_field"]
-    patches_field = features.patches_field
-    check_new_run(sample_collection, run_key, label_field, overwrite, patches_field)
-    pending = f"{label_field}_pending_{uuid.uuid4().hex[:8]}"
-    pending_path = field_path(dataset, pending, patches_field)
-    old_field = None
-    if run_key in dataset.list_runs():
-        old_field = getattr(dataset.get_run_info(run_key).config, "label_field", None)
-    registered = False
-    try:
-        _write_labels(dataset, features, pending_path, label_values(labels))
-        _report(progress, 0.8, "saving the run")
-        run_config = sample_collection.init_run(kind=RUN_KIND, **config)
-        sample_collection.register_run(run_key, run_config, overwrite=overwrite)
-        registered = True
-        results = sample_collection.init_run_results(
-            run_key,
-            labels=encode_array(np.asarray(labels, dtype=np.int32)),
-            points=encode_array(np.asarray(features.points, dtype=np.float32)) if features.points.shape[1] == 2 else None,
-            sample_ids=list(features.sample_ids),
-            label_ids=list(features.label_ids) if features.label_ids is not None else None,
-            cluster_sizes=np.bincount(labels[labels >= 0]).tolist() if (labels >= 0).any() else [],
-            **(extra or {}),
-        )
-        sample_collection.save_run_results(run_key, results)
-        _report(progress, 0.95, "writing the label field")
-        target = field_path(dataset, label_field, patches_field)
-        for stale in {target, field_path(dataset, old_field, patches_field) if old_field else None} - {None}:
-            if dataset.has_field(stale):
-                dataset.delete_sample_field(stale)
-        dataset.rename_sample_field(pending_path, target)
-    except BaseException:
-        if dataset.has_field(pending_path):
-            dataset.delete_sample_field(pending_path)
-        if registered and run_key in dataset.list_runs():
-            dataset.delete_run(run_key)
-        raise
+    repair_runs(dataset)
+    replaced = check_new_run(sample_collection, run_key, config["label_field"], overwrite, features.patches_field)
+    brain_key = visualization[0] if visualization else None
+    check_brain_key(dataset, brain_key, overwrite)
+    labels = np.asarray(labels, dtype=np.int32)
+    payload = dict(
+        labels=encode_array(labels),
+        points=encode_array(np.asarray(features.points, dtype=np.float32)) if features.points.shape[1] == 2 else None,
+        sample_ids=list(features.sample_ids),
+        label_ids=list(features.label_ids) if features.label_ids is not None else None,
+        cluster_sizes=np.bincount(labels[labels >= 0]).tolist() if (labels >= 0).any() else [],
+        **(extra or {}),
+    )
+    write = journal.Save(sample_collection, run_key, dict(config, save_brain_key=brain_key), replaced)
+    with write:
+        if visualization:
+            _report(progress, 0.6, f"saving the projection as brain run {brain_key!r}")
+            visualization[1](write.new_brain_key)
+        _report(progress, 0.8, "writing the label field")
+        write.labels(features, label_values(labels))
+        _report(progress, 0.95, "saving the run")
+        results = write.results(payload)
     return results
+
+
+def check_brain_key(dataset, brain_key, overwrite):
+    """Refuse a ``save_brain_key`` naming a brain run this plugin did not save, or an existing one without overwrite."""
+    if brain_key is None:
+        return
+    check_key(brain_key, "save_brain_key")
+    if brain_key not in dataset.list_brain_runs():
+        return
+    savers = [key for key in dataset.list_runs(kind=RUN_KIND) if getattr(dataset.get_run_info(key).config, "save_brain_key", None) == brain_key]
+    if not savers:
+        raise ValueError(
+            f"brain run {brain_key!r} already exists on dataset {dataset.name!r} and was not saved by a clustering run; "
+            "it is never overwritten: choose another save_brain_key."
+        )
+    if not overwrite:
+        raise ValueError(f"brain run {brain_key!r} already exists (saved by run {savers[0]!r}); choose another save_brain_key or pass overwrite=True.")
 
 
 def _report(progress, fraction, label):
@@ -124,22 +152,12 @@ def _report(progress, fraction, label):
         progress(fraction, label)
 
 
-def _write_labels(dataset, features, path, values):
-    """Write by id: each value lands on its own sample (or label); the others stay unset."""
-    if features.label_ids is None:
-        dataset.set_values(path, dict(zip(features.sample_ids, values)), key_field="id")
-    else:
-        dataset.set_label_values(
-            path,
-            [{"sample_id": s, "label_id": l, "value": v} for s, l, v in zip(features.sample_ids, features.label_ids, values)],
-            dynamic=True,
-        )
-
-
 def list_clustering_runs(sample_collection, method=None):
-    """Keys of the clustering runs on the collection's dataset (optionally of one method)."""
+    """Keys of the complete clustering runs on the collection's dataset (optionally of one method)."""
+    dataset = sample_collection._dataset
+    repair_runs(dataset)
     kwargs = {"method": method} if method else {}
-    return sample_collection._dataset.list_runs(kind=RUN_KIND, **kwargs)
+    return [key for key in dataset.list_runs(kind=RUN_KIND, **kwargs) if journal.is_complete(dataset, key)]
 
 
 def _check_run(dataset, run_key):
@@ -172,7 +190,7 @@ def run_info_dict(sample_collection, run_key):
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
     info = dataset.get_run_info(run_key)
-    config = {k: v for k, v in info.config.serialize().items() if k not in ("cls", "type", "kind")}
+    config = {k: v for k, v in info.config.serialize().items() if k not in ("cls", "type", "kind", "journal")}
     return {
         "run_key": run_key,
         "method": info.config.method,
@@ -185,15 +203,18 @@ def rename_clustering_run(sample_collection, run_key, new_run_key, new_label_fie
     """Rename a run and its label field (to ``new_label_field``, by default the new run key)."""
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
+    check_key(new_run_key, "new_run_key")
+    if new_run_key in dataset.list_runs():
+        raise ValueError(f"dataset {dataset.name!r} already has a run {new_run_key!r}; choose another new_run_key.")
     info = dataset.get_run_info(run_key)
     new_label_field = new_label_field or new_run_key
     patches_field = getattr(info.config, "patches_field", None)
     old_path = field_path(dataset, info.config.label_field, patches_field)
     new_path = field_path(dataset, new_label_field, patches_field)
-    if new_path == old_path:  # only the key changes
-        check_new_run(dataset, new_run_key, "unused", overwrite=False)
-    else:
-        check_new_run(dataset, new_run_key, new_label_field, overwrite=False, patches_field=patches_field)
+    if new_path != old_path:
+        check_key(new_label_field, "new_label_field")
+        if field_exists(dataset, new_path):
+            raise ValueError(f"field {new_path!r} already exists on dataset {dataset.name!r}; choose another new_label_field.")
     dataset.rename_run(run_key, new_run_key)
     if new_path != old_path and dataset.has_field(old_path):
         dataset.rename_sample_field(old_path, new_path)
@@ -203,13 +224,15 @@ def rename_clustering_run(sample_collection, run_key, new_run_key, new_label_fie
 
 
 def delete_clustering_run(sample_collection, run_key):
-    """Delete a run and the label field it wrote."""
+    """Delete a run and the label field it wrote (a field that no longer holds its labels is kept, with a warning)."""
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
     config = dataset.get_run_info(run_key).config
     path = field_path(dataset, config.label_field, getattr(config, "patches_field", None))
-    if dataset.has_field(path):
-        dataset.delete_sample_field(path)
+    if holds_run_labels(dataset, run_key):
+        journal.drop_field(dataset, path)
+    elif field_exists(dataset, path):
+        warnings.warn(f"field {path!r} no longer holds the labels of run {run_key!r} (it was edited or replaced); it is kept.", stacklevel=2)
     dataset.delete_run(run_key)
 
 

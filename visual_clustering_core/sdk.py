@@ -8,7 +8,9 @@ from . import __version__
 from .baselines import check_baseline, make_baseline, rank_by_size
 from .estimator import VisualClustering
 from .features import from_brain_run, from_embeddings_field
-from .runs import check_new_run, encode_array, save_run
+from .encoding import encode_array
+from .journal import repair_runs
+from .runs import check_brain_key, check_new_run, save_run
 
 
 def load_features(sample_collection, brain_key=None, embeddings_field=None, projection="umap"):
@@ -20,17 +22,12 @@ def load_features(sample_collection, brain_key=None, embeddings_field=None, proj
     return from_embeddings_field(sample_collection, embeddings_field, projection=projection)
 
 
-def save_visualization(sample_collection, features, brain_key, overwrite=False):
+def save_visualization(sample_collection, features, brain_key):
     """Store projected points as a `manual` visualization brain run, for the Embeddings panel."""
     import fiftyone.brain as fob
 
-    dataset = sample_collection._dataset
-    if brain_key in dataset.list_brain_runs() and not overwrite:
-        raise ValueError(f"brain run {brain_key!r} already exists; choose another save_brain_key or pass overwrite=True.")
-    if brain_key in dataset.list_brain_runs():
-        dataset.delete_brain_run(brain_key)
     fob.compute_visualization(
-        sample_collection.select(features.sample_ids, ordered=True),
+        sample_collection._dataset.select(features.sample_ids, ordered=True),
         points=features.points,
         method="manual",
         brain_key=brain_key,
@@ -59,7 +56,8 @@ def compute_visual_clusters(
         projection: "umap" or "pca", for ``embeddings_field``
         save_brain_key: also store the projection as a visualization run (for the Embeddings panel)
         label_field: field for the cluster labels ("0", "1", ..., "noise"); default: ``run_key``
-        overwrite: replace an existing run, label field or saved visualization of the same name
+        overwrite: replace this plugin's own run of that key, the field it wrote and the visualization it saved
+            (never another field or run); the old ones stay until the new ones are complete
         progress: optional ``callable(fraction, label)``
         **hyperparameters: ``VisualClustering`` parameters by name (``VisualClustering().get_params()``)
     """
@@ -120,7 +118,13 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
     """Load the points, ``cluster(points) -> (labels, params, images)``, and save the run, all or nothing."""
     started = time.perf_counter()
     label_field = label_field or run_key
-    check_new_run(sample_collection, run_key, label_field, overwrite)
+    check_collection(sample_collection)
+    dataset = sample_collection._dataset
+    repair_runs(dataset)
+    brain_key = sources["brain_key"]
+    patches_field = dataset.get_brain_info(brain_key).config.patches_field if brain_key in dataset.list_brain_runs() else None
+    check_new_run(sample_collection, run_key, label_field, overwrite, patches_field)
+    check_brain_key(dataset, save_brain_key, overwrite)
     progress = progress or (lambda fraction, label: None)
     progress(0.0, "loading points")
     features = load_features(sample_collection, **sources)
@@ -141,12 +145,19 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
         plugin_version=__version__,
     )
     extra = dict(images, timings={"load_s": loaded - started, "cluster_s": clustered - loaded})
-    if save_brain_key:
-        progress(0.6, f"saving the projection as brain run {save_brain_key!r}")
-        save_visualization(sample_collection, features, save_brain_key, overwrite)
-    try:
-        return save_run(sample_collection, run_key, config, features, labels, extra, overwrite, progress)
-    except BaseException:
-        if save_brain_key and save_brain_key in sample_collection._dataset.list_brain_runs():
-            sample_collection._dataset.delete_brain_run(save_brain_key)
-        raise
+    visualization = (save_brain_key, lambda key: save_visualization(sample_collection, features, key)) if save_brain_key else None
+    return save_run(sample_collection, run_key, config, features, labels, extra, overwrite, progress, visualization)
+
+
+def check_collection(sample_collection):
+    """Refuse collections whose labels would land where the user does not see them, and empty ones."""
+    dataset = sample_collection._dataset
+    if dataset._is_generated:
+        kind = "patches" if dataset._is_patches else "frames" if dataset._is_frames else "clips"
+        raise ValueError(
+            f"this is a {kind} view: its samples live in a temporary dataset, so labels written there would not reach "
+            "your dataset. Run on the dataset itself (or a view of its samples); to cluster objects, compute a "
+            "patch-level visualization with fiftyone.brain.compute_visualization(dataset, patches_field=...) and pass its brain_key."
+        )
+    if len(sample_collection) == 0:
+        raise ValueError("the collection is empty: there is nothing to cluster. Choose a view with samples.")
