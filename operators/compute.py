@@ -1,5 +1,6 @@
 """The clustering operators: visual clustering, and the k-means / HDBSCAN runs to compare it with."""
 
+import fiftyone as fo
 import fiftyone.operators as foo
 import fiftyone.operators.types as types
 
@@ -13,15 +14,15 @@ from .forms import (
     baseline_inputs,
     baseline_params,
     check_known_params,
+    delegation_inputs,
+    free_key,
     hyperparameter_inputs,
     hyperparameters,
+    patches_field,
     run_key_inputs,
     source_inputs,
     source_params,
 )
-
-DELEGATE_ABOVE = 100_000
-
 
 class _ClusteringOperator(foo.Operator):
     """Shared by the clustering operators: target, run key and delegation inputs, the result summary, ``__call__``.
@@ -29,7 +30,7 @@ class _ClusteringOperator(foo.Operator):
     Subclasses add their inputs in ``method_inputs`` and run the SDK in ``compute``.
     """
 
-    name = label = description = default_key = None
+    name = label = description = key = None
 
     @property
     def config(self):
@@ -50,15 +51,18 @@ class _ClusteringOperator(foo.Operator):
         inputs.md(f"Clusters the {len(target):,} samples of the chosen target; the labels go to a field the Embeddings panel can colour by.")
         self.method_inputs(ctx, inputs)
         inputs.view("run_header", types.Header(label="Run"))
-        run_key_inputs(inputs, default_key=self.default_key)
-        inputs.bool("delegate", default=len(target) > DELEGATE_ABOVE, label="Delegate", description="Run in the background (recommended for large datasets)")
+        run_key_inputs(ctx, inputs, free_key(ctx.dataset, self.default_key(ctx)), patches_field(ctx))
+        delegation_inputs(inputs, len(target))
         return types.Property(inputs, view=types.View(label=self.label))
+
+    def default_key(self, ctx):
+        return self.key
 
     def method_inputs(self, ctx, inputs):
         raise NotImplementedError
 
     def resolve_delegation(self, ctx):
-        return bool(ctx.params.get("delegate", False))
+        return bool(ctx.params.get("delegate", False)) and fo.config.allow_legacy_orchestrators
 
     def execute(self, ctx):
         params = ctx.params
@@ -96,19 +100,13 @@ class _ClusteringOperator(foo.Operator):
 
 
 class ComputeVisualClusters(_ClusteringOperator):
-    name, label, default_key = "compute_visual_clusters", "Compute visual clusters", "visual_clusters"
+    name, label, key = "compute_visual_clusters", "Compute visual clusters", "visual_clusters"
     description = "Cluster embeddings by segmenting an image of their 2-D plot"
-
-    def resolve_placement(self, ctx):
-        return types.Placement(
-            types.Places.EMBEDDINGS_ACTIONS,
-            types.Button(label="Compute visual clusters", icon=ICON, prompt=True),
-        )
 
     def method_inputs(self, ctx, inputs):
         source_inputs(ctx, inputs)
         inputs.view("hyperparameters_header", types.Header(label="Hyperparameters", description="The defaults need no tuning"))
-        hyperparameter_inputs(inputs)
+        hyperparameter_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):
         check_known_params(ctx.params, SOURCE_PARAMS | RUN_PARAMS | set(HYPERPARAMETERS))
@@ -119,19 +117,20 @@ class ComputeVisualClusters(_ClusteringOperator):
                 sources["embeddings_field"],
                 model_name=ctx.params.get("clip_model") or "ViT-B-32",
                 pretrained=ctx.params.get("clip_pretrained", "openai") or None,  # "" builds it without weights
-                overwrite=common["overwrite"],
                 progress=common["progress"],
             )
         return compute_visual_clusters(target, run_key, **sources, **common, **hyperparameters(ctx))
 
 
 class ComputeBaselineClusters(_ClusteringOperator):
-    name, label, default_key = "compute_baseline_clusters", "Compute k-means / HDBSCAN clusters", "kmeans_clusters"
+    name, label = "compute_baseline_clusters", "Compute k-means / HDBSCAN clusters"
     description = "Cluster with k-means or HDBSCAN, to compare with visual clustering"
+
+    def default_key(self, ctx):
+        return f"{ctx.params.get('method') or 'kmeans'}_clusters"
 
     def method_inputs(self, ctx, inputs):
         source_inputs(ctx, inputs, projections=("none", "umap", "pca"), openclip=False)
-        inputs.view("method_header", types.Header(label="Method"))
         baseline_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):

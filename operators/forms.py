@@ -4,10 +4,13 @@ import fiftyone.brain as fob
 import fiftyone.operators.types as types
 
 from ..visual_clustering_core import VisualClustering
+from ..visual_clustering_core.clip import INSTALL, openclip_installed
 from ..visual_clustering_core.projection import PROJECTIONS
-from ..visual_clustering_core.runs import list_clustering_runs
+from ..visual_clustering_core.runs import check_label_field, check_run_key, list_clustering_runs
+from ..visual_clustering_core.saved_projections import default_brain_key, saved_projections
 
 ICON = "/assets/icon.svg"
+DELEGATE_ABOVE = 100_000
 
 # name: (type, help); the type is the form's, so 2.5 stays 2.5 where the estimator takes a float
 HYPERPARAMETERS = {
@@ -39,21 +42,24 @@ def check_known_params(params, known):
         raise ValueError(f"unknown parameter(s) {', '.join(unknown)}; this operator takes {', '.join(sorted(known))}.")
 
 
-def hyperparameter_inputs(inputs):
-    """One input per hyperparameter, with its default and a one-line help."""
+def hyperparameter_inputs(ctx, inputs):
+    """One input per hyperparameter, with its default, a one-line help and the estimator's own check of the value."""
     defaults = VisualClustering().get_params()
     for name, (kind, help_text) in HYPERPARAMETERS.items():
         default, label = defaults[name], name.replace("_", " ")
+        value = ctx.params.get(name)
+        error = "" if value in (None, "") else _error(lambda: VisualClustering(**{name: value})._check_params())
+        common = dict(label=label, description=help_text, invalid=bool(error), error_message=error)
         if kind is bool:
-            inputs.bool(name, default=default, label=label, description=help_text, view=types.CheckboxView())
+            inputs.bool(name, default=default, view=types.CheckboxView(), **common)
         elif kind is int:
-            inputs.int(name, default=default, label=label, description=help_text, min=0)
+            inputs.int(name, default=default, min=0, **common)
         elif kind is float:
-            inputs.float(name, default=float(default), label=label, description=help_text, min=0)
+            inputs.float(name, default=float(default), min=0, **common)
         elif kind is str:
-            inputs.str(name, default=default, label=label, description=help_text)
+            inputs.str(name, default=default, **common)
         else:
-            inputs.enum(name, list(kind), default=default, label=label, description=help_text)
+            inputs.enum(name, list(kind), default=default, **common)
 
 
 def baseline_inputs(ctx, inputs):
@@ -95,7 +101,7 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
     choices.add_choice("brain_run", label="Visualization run", description="Points of a compute_visualization run")
     choices.add_choice("embeddings_field", label="Embeddings field", description="Vectors, " + " or ".join(projections) + " projected")
     if openclip:
-        choices.add_choice("openclip", label="OpenCLIP embeddings", description="Compute CLIP embeddings first")
+        choices.add_choice("openclip", label="OpenCLIP embeddings", description="Embed the images with OpenCLIP first (downloads the model's weights on first use)")
     default = "brain_run" if runs else "embeddings_field"
     source = ctx.params.get("source") or ("embeddings_field" if ctx.params.get("embeddings_field") else default)
     inputs.enum("source", choices.values(), default=default, label="Points from", view=choices)
@@ -105,13 +111,37 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
         inputs.enum("brain_key", runs, default=runs[0] if runs else None, label="Visualization run", required=bool(runs), view=types.DropdownView())
         return
     if source == "openclip":
+        if not openclip_installed():
+            inputs.view("no_openclip", types.Error(label=f"OpenCLIP is not installed: {INSTALL}"))
         inputs.str("clip_model", default="ViT-B-32", label="OpenCLIP model", description="An open_clip model name")
         inputs.str("clip_pretrained", default="openai", label="Pretrained tag", description="Weights tag, e.g. openai or laion2b_s34b_b79k")
         inputs.str("embeddings_field", default="clip_embeddings", label="Store embeddings in", required=True)
     else:
         inputs.enum("embeddings_field", fields, label="Embeddings field", required=True, view=types.DropdownView())
     inputs.enum("projection", list(projections), default=projections[0], label="Projection", view=types.RadioGroup())
-    inputs.str("save_brain_key", label="Save the projection as visualization run", description="Optional brain key, so the Embeddings panel can show it")
+    projection_inputs(ctx, inputs, ctx.params.get("projection") or projections[0])
+
+
+def projection_inputs(ctx, inputs, projection):
+    """Where the projection is saved for the Embeddings panel, or which saved one is reused."""
+    if projection == "none":
+        return
+    field = ctx.params.get("embeddings_field")
+    saved = saved_projections(ctx.dataset, field, projection) if field else []
+    if saved:
+        inputs.view("reused_projection", types.Notice(label=f"Reuses the {projection.upper()} projection {saved[0]!r} an earlier run saved (when it covers these samples)."))
+        return
+    run_key = ctx.params.get("run_key") or "run"
+    inputs.str("save_brain_key", default=default_brain_key(run_key, projection), label="Save the projection as",
+               description="Visualization run for the Embeddings panel; later runs on this field reuse it; deleted with the run")
+
+
+def patches_field(ctx):
+    """The patches field of the chosen visualization run; None for sample-level sources."""
+    brain_key = ctx.params.get("brain_key") if ctx.params.get("source") in (None, "brain_run") else None
+    if brain_key not in visualization_runs(ctx.dataset):
+        return None
+    return ctx.dataset.get_brain_info(brain_key).config.patches_field
 
 
 def source_params(params, default_projection="umap"):
@@ -128,10 +158,49 @@ def source_params(params, default_projection="umap"):
     )
 
 
-def run_key_inputs(inputs, default_key):
-    inputs.str("run_key", default=default_key, label="Run key", required=True, description="A Python identifier")
-    inputs.str("label_field", label="Label field", description="Field for the cluster labels; defaults to the run key")
-    inputs.bool("overwrite", default=False, label="Overwrite", description="Replace a run or field of the same name")
+def free_key(dataset, base):
+    """``base``, or ``base_2``, ``base_3``, ... : the first key no run and no field of the dataset uses."""
+    taken = set(dataset.list_runs()) | set(dataset.get_field_schema())
+    return next(key for key in [base] + [f"{base}_{i}" for i in range(2, 1000)] if key not in taken)
+
+
+def _error(check):
+    """The message of the ValueError ``check()`` raises, or "" when it passes."""
+    try:
+        check()
+    except ValueError as error:
+        return str(error)
+    return ""
+
+
+def run_key_inputs(ctx, inputs, default_key, patches_field=None):
+    """Run key, label field and overwrite, each marked invalid on the form with the SDK's own message."""
+    params, dataset = ctx.params, ctx.dataset
+    overwrite = bool(params.get("overwrite"))
+    run_key = params.get("run_key") or default_key
+    key_error = _error(lambda: check_run_key(dataset, run_key, overwrite))
+    replaced = run_key if not key_error and run_key in dataset.list_runs() else None
+    field_error = _error(lambda: check_label_field(dataset, params.get("label_field") or run_key, replaced, patches_field))
+    inputs.str("run_key", default=default_key, label="Run key", required=True, description="A Python identifier",
+               invalid=bool(key_error), error_message=key_error)
+    inputs.str("label_field", label="Label field", description="Field for the cluster labels; defaults to the run key",
+               invalid=bool(field_error), error_message=field_error)
+    inputs.bool("overwrite", default=False, label="Overwrite",
+                description="Replace this plugin's run of that key and the field it wrote (never another field)")
+
+
+def delegation_inputs(inputs, n_samples):
+    """The Delegate box where this FiftyOne can run operations in the background; otherwise how to enable it."""
+    import fiftyone as fo
+
+    if not fo.config.allow_legacy_orchestrators:
+        inputs.view("no_delegation", types.Notice(label=(
+            "Runs here execute now. To run them in the background, start the App with "
+            "FIFTYONE_ALLOW_LEGACY_ORCHESTRATORS=true and run `fiftyone delegated launch` beside it."
+        )))
+        return
+    inputs.bool("delegate", default=n_samples > DELEGATE_ABOVE, label="Delegate",
+                description="Run in the background (`fiftyone delegated launch` executes it; recommended above 100,000 samples)")
 
 
 def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=False):

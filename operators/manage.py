@@ -48,14 +48,14 @@ class GetClusteringRunInfo(_RunOperator):
             "label_field": info["config"]["label_field"],
             "clusters": f"{run.n_clusters} ({sizes}{', ...' if run.n_clusters > 20 else ''})",
             "noise": f"{int((run.labels < 0).sum()):,} of {len(run.labels):,} points",
-            "config": json.dumps(info["config"], indent=2, default=str),
+            "config": "```json\n" + json.dumps(info["config"], indent=2, default=str) + "\n```",
         }
 
     def resolve_output(self, ctx):
         outputs = types.Object()
         for name in ("run_key", "method", "timestamp", "label_field", "clusters", "noise"):
             outputs.str(name, label=name.replace("_", " ").capitalize())
-        outputs.str("config", label="Config", view=types.CodeView(language="json"))
+        outputs.str("config", label="Config", view=types.MarkdownView())  # CodeView loads its editor from a CDN
         return types.Property(outputs, view=types.View(label=self.label))
 
 
@@ -77,9 +77,13 @@ class DeleteClusteringRun(_RunOperator):
 
     def run_inputs(self, ctx, inputs):
         inputs.view("warning", types.Warning(label="The run and its label field will be deleted."))
+        brain_key = getattr(ctx.dataset.get_run_info(ctx.params["run_key"]).config, "save_brain_key", None)
+        if brain_key in ctx.dataset.list_brain_runs():
+            inputs.bool("keep_projection", default=False, label=f"Keep the projection {brain_key!r}",
+                        description="The visualization run this run saved (kept anyway while another run reads it)")
 
     def execute(self, ctx):
-        delete_clustering_run(ctx.dataset, ctx.params["run_key"])
+        delete_clustering_run(ctx.dataset, ctx.params["run_key"], keep_projection=bool(ctx.params.get("keep_projection")))
         ctx.ops.reload_dataset()
 
 

@@ -75,3 +75,18 @@ def patches():
     fob.compute_visualization(dataset, patches_field="ground_truth", points=points, method="manual", brain_key="patches")
     yield dataset
     dataset.delete()
+
+
+@pytest.fixture
+def form():
+    """``form(name, dataset, **params)``: the operator's form as the App resolves it, ``{input name: property}``."""
+    import asyncio
+
+    from fiftyone.operators.executor import resolve_type
+    from fiftyone.operators.registry import OperatorRegistry
+
+    def resolve(name, dataset, **params):
+        request = {"dataset_name": dataset.name, "params": params}
+        return asyncio.run(resolve_type(OperatorRegistry(), f"{PLUGIN}/{name}", request)).type.properties
+
+    return resolve

@@ -3,12 +3,21 @@
 import numpy as np
 
 
+INSTALL = "pip install open_clip_torch (or: pip install -r requirements-clip.txt in the plugin's folder)"
+
+
+def openclip_installed():
+    import importlib.util
+
+    return importlib.util.find_spec("open_clip") is not None
+
+
 def load_openclip(model_name="ViT-B-32", pretrained="openai", device="cpu"):
     """An OpenCLIP model and its image preprocessing; ``pretrained=None`` builds it without downloading weights."""
     try:
         import open_clip
     except ImportError as error:
-        raise ImportError("OpenCLIP embeddings need open_clip_torch: pip install open_clip_torch") from error
+        raise ImportError(f"OpenCLIP embeddings need the optional open_clip_torch package: {INSTALL}") from error
     model, _, preprocess = open_clip.create_model_and_transforms(model_name, pretrained=pretrained or None, device=device)
     return model.eval(), preprocess
 
@@ -20,20 +29,23 @@ def compute_clip_embeddings(
     pretrained="openai",
     batch_size=32,
     device="cpu",
-    overwrite=False,
     progress=None,
     model=None,
 ):
-    """Embed each sample's image with OpenCLIP into ``embeddings_field`` (unit-norm vectors), by sample id.
+    """Embed each sample's image with OpenCLIP into a new field ``embeddings_field`` (unit-norm vectors), by sample id.
 
+    An existing field is never replaced: cluster it with ``embeddings_field=`` instead.
     ``model`` may be an ``(open_clip model, preprocess)`` pair already loaded.
     """
     import torch
     from PIL import Image
 
     dataset = sample_collection._dataset
-    if dataset.has_field(embeddings_field) and not overwrite:
-        raise ValueError(f"field {embeddings_field!r} already exists; choose another embeddings_field or pass overwrite=True.")
+    if dataset.has_field(embeddings_field):
+        raise ValueError(
+            f"field {embeddings_field!r} already exists and is never overwritten; cluster it as an embeddings field, "
+            "or store the OpenCLIP embeddings in another field."
+        )
     model, preprocess = model or load_openclip(model_name, pretrained, device)
     ids, paths = sample_collection.values(["id", "filepath"])
     embeddings = {}

@@ -1,5 +1,6 @@
 """2-D points of a FiftyOne collection: from a visualization brain run or an embeddings field."""
 
+import time
 import warnings
 from dataclasses import dataclass
 
@@ -18,6 +19,7 @@ class Features:
     patches_field: str = None
     source: dict = None
     n_missing: int = 0
+    project_s: float = 0.0  # seconds spent projecting
 
 
 def from_brain_run(sample_collection, brain_key):
@@ -60,7 +62,7 @@ def from_brain_run(sample_collection, brain_key):
     )
 
 
-def from_embeddings_field(sample_collection, embeddings_field, projection="umap", random_state=0):
+def from_embeddings_field(sample_collection, embeddings_field, projection="umap", random_state=0, progress=None):
     """The embeddings stored in a sample field, projected to 2-D; samples without one (or with NaN/inf) are left out."""
     check_embeddings_field(sample_collection, embeddings_field)
     ids, vectors = sample_collection.values(["id", embeddings_field])
@@ -82,8 +84,13 @@ def from_embeddings_field(sample_collection, embeddings_field, projection="umap"
         X = X[finite]
         if not keep:
             raise ValueError(f"every embedding in {embeddings_field!r} holds NaN or inf; recompute the embeddings.")
+    if progress is not None and X.shape[1] > 2 and projection != "none":
+        progress(0.1, f"projecting {len(X):,} embeddings with {projection.upper()}")
+    started = time.perf_counter()
+    points = project(X, method=projection, random_state=random_state)
     return Features(
-        points=project(X, method=projection, random_state=random_state),
+        points=points,
+        project_s=time.perf_counter() - started,
         sample_ids=[ids[i] for i in keep],
         source={
             "type": "embeddings_field",

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import journal
-from .encoding import NOISE, decode_array, encode_array, label_values
+from .encoding import cluster_value, decode_array, encode_array, label_values
 from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, repair_runs
+from .saved_projections import release_projection
 _RESERVED = {"id", "_id", "filepath", "tags", "metadata", "created_at", "last_modified_at", "media_type"}
 
 
@@ -31,21 +32,31 @@ def check_new_run(sample_collection, run_key, label_field, overwrite, patches_fi
     Returns the key of the clustering run this one replaces (``overwrite=True``), or None.
     """
     dataset = sample_collection._dataset
+    replaced = check_run_key(dataset, run_key, overwrite)
+    check_label_field(dataset, label_field, replaced, patches_field)
+    return replaced
+
+
+def check_run_key(dataset, run_key, overwrite):
+    """Refuse a key that is no public identifier, or names a run that may not be replaced; returns the replaced run."""
     check_key(run_key)
+    if run_key not in dataset.list_runs():
+        return None
+    if run_key not in dataset.list_runs(kind=RUN_KIND):
+        raise ValueError(
+            f"{run_key!r} is a run of another kind on dataset {dataset.name!r}, not a clustering run; overwrite "
+            "replaces only clustering runs: choose another run_key."
+        )
+    if not overwrite:
+        raise ValueError(f"dataset {dataset.name!r} already has a clustering run {run_key!r}; choose another run_key or pass overwrite=True.")
+    return run_key
+
+
+def check_label_field(dataset, label_field, replaced=None, patches_field=None):
+    """Refuse a label field name that is not allowed, or a field that holds anything but the replaced run's labels."""
     if not isinstance(label_field, str) or not label_field.isidentifier() or label_field in _RESERVED or label_field.startswith("_"):
         raise ValueError(f"label_field must be an identifier that is not a built-in field and does not start with '_'; got {label_field!r}.")
-    replaced = None
-    if run_key in dataset.list_runs():
-        if run_key not in dataset.list_runs(kind=RUN_KIND):
-            raise ValueError(
-                f"{run_key!r} is a run of another kind on dataset {dataset.name!r}, not a clustering run; overwrite "
-                "replaces only clustering runs: choose another run_key."
-            )
-        if not overwrite:
-            raise ValueError(f"dataset {dataset.name!r} already has a clustering run {run_key!r}; choose another run_key or pass overwrite=True.")
-        replaced = run_key
     _check_field_free(dataset, field_path(dataset, label_field, patches_field), replaced)
-    return replaced
 
 
 def _check_field_free(dataset, path, replaced):
@@ -98,17 +109,17 @@ class ClusteringRun:
         return len(self.cluster_sizes)
 
 
-def save_run(sample_collection, run_key, config, features, labels, extra=None, overwrite=False, progress=None, visualization=None):
+def save_run(sample_collection, run_key, config, features, labels, extra=None, overwrite=False, progress=None, save_projection=None):
     """Write the labels and save the run, all or nothing; returns the FiftyOne run results.
 
-    ``visualization``: optional ``(brain_key, save(brain_key))`` storing the projection as a brain run, swapped in
-    with the run.
+    ``save_projection(brain_key)``: optional, stores the points as the brain run ``config["save_brain_key"]``
+    (under a temporary key, swapped in with the run).
     """
     dataset = sample_collection._dataset
     repair_runs(dataset)
     replaced = check_new_run(sample_collection, run_key, config["label_field"], overwrite, features.patches_field)
-    brain_key = visualization[0] if visualization else None
-    check_brain_key(dataset, brain_key, overwrite)
+    if save_projection:
+        check_brain_key(dataset, config["save_brain_key"], overwrite)
     labels = np.asarray(labels, dtype=np.int32)
     payload = dict(
         labels=encode_array(labels),
@@ -118,15 +129,15 @@ def save_run(sample_collection, run_key, config, features, labels, extra=None, o
         cluster_sizes=np.bincount(labels[labels >= 0]).tolist() if (labels >= 0).any() else [],
         **(extra or {}),
     )
-    write = journal.Save(sample_collection, run_key, dict(config, save_brain_key=brain_key), replaced)
-    with write:
-        if visualization:
-            _report(progress, 0.6, f"saving the projection as brain run {brain_key!r}")
-            visualization[1](write.new_brain_key)
+    with journal.Save(sample_collection, run_key, config, replaced) as write:
+        if save_projection:
+            _report(progress, 0.6, f"saving the projection as brain run {config['save_brain_key']!r}")
+            save_projection(write.new_brain_key)
         _report(progress, 0.8, "writing the label field")
         write.labels(features, label_values(labels))
         _report(progress, 0.95, "saving the run")
         results = write.results(payload)
+    _report(progress, 1.0, "done")
     return results
 
 
@@ -223,10 +234,15 @@ def rename_clustering_run(sample_collection, run_key, new_run_key, new_label_fie
     dataset.update_run_config(new_run_key, config)
 
 
-def delete_clustering_run(sample_collection, run_key):
-    """Delete a run and the label field it wrote (a field that no longer holds its labels is kept, with a warning)."""
+def delete_clustering_run(sample_collection, run_key, keep_projection=False):
+    """Delete a run, the label field it wrote and the projection it saved.
+
+    A field that no longer holds the run's labels is kept, with a warning; so is the projection when
+    ``keep_projection=True`` or another run reads it.
+    """
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
+    release_projection(dataset, run_key, keep=keep_projection)
     config = dataset.get_run_info(run_key).config
     path = field_path(dataset, config.label_field, getattr(config, "patches_field", None))
     if holds_run_labels(dataset, run_key):
@@ -243,7 +259,8 @@ def cluster_view(sample_collection, run_key, cluster):
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
     config = dataset.get_run_info(run_key).config
-    value = NOISE if int(cluster) < 0 else str(int(cluster))
+    n_clusters = len(dataset.load_run_results(run_key, cache=False, load_view=False).cluster_sizes)
+    value = cluster_value(int(cluster), n_clusters)
     patches_field = getattr(config, "patches_field", None)
     if patches_field is None:
         return sample_collection.match(F(config.label_field) == value)

@@ -9,17 +9,24 @@ from .baselines import check_baseline, make_baseline, rank_by_size
 from .estimator import VisualClustering
 from .features import from_brain_run, from_embeddings_field
 from .encoding import encode_array
-from .journal import repair_runs
+from .journal import RUN_KIND, repair_runs
 from .runs import check_brain_key, check_new_run, save_run
+from .saved_projections import default_brain_key, reusable_projection
 
 
-def load_features(sample_collection, brain_key=None, embeddings_field=None, projection="umap"):
-    """2-D points from exactly one source: a visualization brain run, or an embeddings field."""
+def load_features(sample_collection, brain_key=None, embeddings_field=None, projection="umap", reuse_of=None, progress=None):
+    """2-D points from exactly one source: a visualization brain run, or an embeddings field.
+
+    ``reuse_of``: the embeddings field and projection the brain run ``brain_key`` holds (a saved projection).
+    """
     if (brain_key is None) == (embeddings_field is None):
         raise ValueError("give exactly one source of points: brain_key (a visualization run) or embeddings_field.")
-    if brain_key is not None:
-        return from_brain_run(sample_collection, brain_key)
-    return from_embeddings_field(sample_collection, embeddings_field, projection=projection)
+    if brain_key is None:
+        return from_embeddings_field(sample_collection, embeddings_field, projection=projection, progress=progress)
+    features = from_brain_run(sample_collection, brain_key)
+    if reuse_of:
+        features.source = dict(type="embeddings_field", **reuse_of, projection_brain_key=brain_key)
+    return features
 
 
 def save_visualization(sample_collection, features, brain_key):
@@ -54,8 +61,10 @@ def compute_visual_clusters(
         brain_key: a visualization brain run whose points are clustered (sample or patch level)
         embeddings_field: or a field of embeddings, projected to 2-D unless already 2-D
         projection: "umap" or "pca", for ``embeddings_field``
-        save_brain_key: also store the projection as a visualization run (for the Embeddings panel)
-        label_field: field for the cluster labels ("0", "1", ..., "noise"); default: ``run_key``
+        save_brain_key: the visualization run the projection of ``embeddings_field`` is saved as, for the
+            Embeddings panel; by default ``<run_key>_<projection>``, or the projection an earlier run saved
+            from the same field (reused, not recomputed); False: not saved
+        label_field: field for the cluster labels ("0", "1", ..., zero-padded past 10 clusters, "noise"); default: ``run_key``
         overwrite: replace this plugin's own run of that key, the field it wrote and the visualization it saved
             (never another field or run); the old ones stay until the new ones are complete
         progress: optional ``callable(fraction, label)``
@@ -126,12 +135,14 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
     check_new_run(sample_collection, run_key, label_field, overwrite, patches_field)
     check_brain_key(dataset, save_brain_key, overwrite)
     progress = progress or (lambda fraction, label: None)
+    sources, save_brain_key, owned = _projection_plan(sample_collection, run_key, sources, save_brain_key, overwrite)
+    check_brain_key(dataset, save_brain_key, overwrite)
     progress(0.0, "loading points")
-    features = load_features(sample_collection, **sources)
+    features = load_features(sample_collection, **sources, progress=progress)
     if save_brain_key and features.points.shape[1] != 2:
         raise ValueError("only 2-D points can be saved as a visualization run; choose projection 'umap' or 'pca'.")
     loaded = time.perf_counter()
-    progress(0.3, f"clustering {len(features.points):,} points")
+    progress(0.4, f"clustering {len(features.points):,} points")
     labels, params, images = cluster(features.points)
     clustered = time.perf_counter()
     config = dict(
@@ -142,11 +153,32 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
         params=params,
         n_points=len(features.points),
         n_missing=features.n_missing,
+        save_brain_key=save_brain_key or owned,
         plugin_version=__version__,
     )
-    extra = dict(images, timings={"load_s": loaded - started, "cluster_s": clustered - loaded})
-    visualization = (save_brain_key, lambda key: save_visualization(sample_collection, features, key)) if save_brain_key else None
-    return save_run(sample_collection, run_key, config, features, labels, extra, overwrite, progress, visualization)
+    timings = {"load_s": loaded - started - features.project_s, "project_s": features.project_s, "cluster_s": clustered - loaded}
+    saver = (lambda key: save_visualization(sample_collection, features, key)) if save_brain_key else None
+    return save_run(sample_collection, run_key, config, features, labels, dict(images, timings=timings), overwrite, progress, saver)
+
+
+def _projection_plan(sample_collection, run_key, sources, save_brain_key, overwrite):
+    """The points' sources, the brain run to save the projection as, and a reused projection this run takes over.
+
+    An embeddings field's projection is saved by default, or reused when an earlier run saved it (the run
+    being overwritten hands its own projection over).
+    """
+    field, projection = sources["embeddings_field"], sources["projection"]
+    if field is None or save_brain_key is False:
+        return sources, None, None
+    if save_brain_key is not None or projection == "none":
+        return sources, save_brain_key, None
+    reused = reusable_projection(sample_collection, field, projection)
+    if reused is None:
+        return sources, default_brain_key(run_key, projection), None
+    dataset = sample_collection._dataset
+    replaced = overwrite and run_key in dataset.list_runs(kind=RUN_KIND)
+    owned = reused if replaced and getattr(dataset.get_run_info(run_key).config, "save_brain_key", None) == reused else None
+    return dict(brain_key=reused, reuse_of=dict(embeddings_field=field, projection=projection)), None, owned
 
 
 def check_collection(sample_collection):
