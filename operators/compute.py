@@ -105,7 +105,6 @@ class ComputeVisualClusters(_ClusteringOperator):
 
     def method_inputs(self, ctx, inputs):
         source_inputs(ctx, inputs)
-        inputs.view("hyperparameters_header", types.Header(label="Hyperparameters", description="The defaults need no tuning"))
         hyperparameter_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):

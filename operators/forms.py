@@ -12,21 +12,21 @@ from ..visual_clustering_core.saved_projections import default_brain_key, saved_
 ICON = "/assets/icon.svg"
 DELEGATE_ABOVE = 100_000
 
-# name: (type, help); the type is the form's, so 2.5 stays 2.5 where the estimator takes a float
+# name: (type, label, help); the type is the form's, so 2.5 stays 2.5 where the estimator takes a float
 HYPERPARAMETERS = {
-    "resolution": (int, "Side of the square image the points are drawn into, in pixels (multiple of 16, 32 to 2048)"),
-    "denoise": (int, "Median filter size before segmentation; 3 or 5 cuts thin bridges between clusters (0: off)"),
-    "grow": (float, "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join"),
-    "reach": (float, "Points within this multiple of a cluster's radius also join it (0: only grow)"),
-    "threshold": (float, "Probability above which a pixel is cluster area; lower it for fewer noise points"),
-    "min_cluster_size": (int, "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
-    "keep_aspect": (bool, "Scale both axes equally, as the Embeddings panel shows them"),
-    "device": (("cpu", "cuda", "auto"), "Where the network runs: cpu, cuda, or auto"),
-    "segmenter": (("unet", "threshold"), "unet: the trained network marks cluster areas; threshold: a density threshold (no network)"),
-    "weights": (str, "Path of other U-Net weights written by the training script (empty: the shipped ones)"),
+    "resolution": (int, "Image size (pixels)", "Side of the square image the points are drawn into (multiple of 16, 32 to 2048)"),
+    "denoise": (int, "Denoise (median filter size)", "3 or 5 cuts thin bridges between clusters before segmentation (0: off)"),
+    "grow": (float, "Grow (pixels)", "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join"),
+    "reach": (float, "Reach (x cluster radius)", "Points within this multiple of a cluster's radius also join it (0: only grow)"),
+    "threshold": (float, "Area threshold (probability)", "Above it a pixel is cluster area; lower it for fewer noise points"),
+    "min_cluster_size": (int, "Smallest cluster (points)", "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
+    "keep_aspect": (bool, "Keep the aspect ratio", "Scale both axes equally, as the Embeddings panel shows them"),
+    "device": (("cpu", "cuda", "auto"), "Device", "Where the network runs: cpu, cuda, or auto"),
+    "segmenter": (("unet", "threshold"), "Segmenter", "unet: the trained network marks cluster areas; threshold: a density threshold (no network)"),
+    "weights": (str, "U-Net weights file", "Path of other weights written by the training script (empty: the shipped ones)"),
 }
 SOURCE_PARAMS = {"source", "brain_key", "embeddings_field", "projection", "save_brain_key", "clip_model", "clip_pretrained"}
-RUN_PARAMS = {"run_key", "label_field", "overwrite", "delegate", "view_target", "view"}
+RUN_PARAMS = {"run_key", "label_field", "overwrite", "delegate", "view_target", "view", "advanced"}
 
 
 def hyperparameters(ctx):
@@ -43,10 +43,14 @@ def check_known_params(params, known):
 
 
 def hyperparameter_inputs(ctx, inputs):
-    """One input per hyperparameter, with its default, a one-line help and the estimator's own check of the value."""
+    """Behind a switch, one input per hyperparameter with its default, a one-line help and the estimator's check."""
+    inputs.bool("advanced", default=False, label="Advanced: hyperparameters", description="The defaults need no tuning",
+                view=types.SwitchView())
+    if not ctx.params.get("advanced"):
+        return
     defaults = VisualClustering().get_params()
-    for name, (kind, help_text) in HYPERPARAMETERS.items():
-        default, label = defaults[name], name.replace("_", " ")
+    for name, (kind, label, help_text) in HYPERPARAMETERS.items():
+        default = defaults[name]
         value = ctx.params.get(name)
         error = "" if value in (None, "") else _error(lambda: VisualClustering(**{name: value})._check_params())
         common = dict(label=label, description=help_text, invalid=bool(error), error_message=error)

@@ -12,7 +12,7 @@ import fiftyone as fo
 import fiftyone.brain as fob
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
-from playwright.sync_api import sync_playwright
+from playwright.sync_api import expect, sync_playwright
 from PIL import Image
 from sklearn.datasets import make_blobs
 
@@ -124,8 +124,11 @@ def _use_the_app(page, app_dataset, shots):
     page.get_by_text("Points of a compute_visualization run").wait_for()
     # The form's inputs carry no labels: find them by their defaults (run key, and grow = 6).
     page.locator('input[value="visual_clusters"]').fill("app_clusters")
-    page.locator('input[type=number][value="6"]').fill("4")
+    page.get_by_text("Advanced: hyperparameters").wait_for()
+    expect(page.get_by_role("button", name="Execute")).to_be_enabled()  # the form has resolved what was typed
     page.screenshot(path=shots / "app_form.png")
+    page.get_by_text("Advanced: hyperparameters").click()
+    page.locator('input[type=number][value="6"]').fill("4")
     page.get_by_role("button", name="Execute").click()
 
     # The run finishes, its summary shows, and the App reloads the dataset.

@@ -21,7 +21,7 @@ def test_a_users_field_is_marked_whatever_overwrite_says(blobs, form):
 
 
 def test_bad_identifiers_and_hyperparameters_are_marked(blobs, form):
-    invalid = _invalid(form("compute_visual_clusters", blobs, run_key="bad key", brain_key="points", resolution=100, threshold=1.5))
+    invalid = _invalid(form("compute_visual_clusters", blobs, run_key="bad key", brain_key="points", advanced=True, resolution=100, threshold=1.5))
     assert "identifier" in invalid["run_key"]
     assert "multiple of 16" in invalid["resolution"] and "between 0 and 1" in invalid["threshold"]
 
