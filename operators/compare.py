@@ -9,6 +9,7 @@ import fiftyone.operators as foo
 import fiftyone.operators.types as types
 
 from ..visual_clustering_core.comparison import compare_clustering_runs
+from ..visual_clustering_core.runs import list_clustering_runs
 from .forms import ICON, run_choice
 
 
@@ -22,6 +23,11 @@ def truth_fields(dataset):
         if "." not in name and name not in ("id", "filepath")
         and (isinstance(field, scalar) or (isinstance(field, fo.EmbeddedDocumentField) and issubclass(field.document_type, fo.Classification)))
     )
+
+
+def cluster_fields(dataset):
+    """The label fields clustering runs wrote: no ground truth."""
+    return {dataset.get_run_info(key).config.label_field for key in list_clustering_runs(dataset)}
 
 
 class CompareClusteringRuns(foo.Operator):
@@ -38,7 +44,7 @@ class CompareClusteringRuns(foo.Operator):
     def resolve_input(self, ctx):
         inputs = types.Object()
         if run_choice(ctx, inputs, name="run_keys", label="Runs to compare", multiple=True) is not None:
-            fields = truth_fields(ctx.dataset)
+            fields = [f for f in truth_fields(ctx.dataset) if f not in cluster_fields(ctx.dataset)]
             inputs.enum(
                 "gt_field",
                 fields,
@@ -46,15 +52,23 @@ class CompareClusteringRuns(foo.Operator):
                 description="A field of true classes: for patch runs, an attribute of the patches such as 'label'",
                 view=types.AutocompleteView(allow_user_input=True),
             )
+            inputs.str("report_folder", label="Keep the report in (optional)",
+                       description="A folder on the App's machine: comparison.md and runs.png are written there")
         return types.Property(inputs, view=types.View(label="Compare clustering runs"))
 
     def execute(self, ctx):
-        with tempfile.TemporaryDirectory() as folder:
-            path = Path(folder) / "runs.png"
+        folder = ctx.params.get("report_folder")
+        with tempfile.TemporaryDirectory() as scratch:
+            path = Path(folder or scratch) / "runs.png"
+            path.parent.mkdir(parents=True, exist_ok=True)
             comparison = compare_clustering_runs(ctx.dataset, ctx.params["run_keys"], ctx.params.get("gt_field") or None, path)
+            pictures = [Path(p) for p in (comparison.plot_path, comparison.heatmap_path) if p]
             report = comparison.to_markdown()
-            if comparison.plot_path:
-                report = f"![The points coloured by each run](data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})\n\n" + report
+            if folder:
+                links = "".join(f"![{p.stem}]({p.name})\n\n" for p in pictures)
+                (Path(folder) / "comparison.md").write_text(links + report + "\n")
+            inline = "".join(f"![{p.stem}](data:image/png;base64,{base64.b64encode(p.read_bytes()).decode()})\n\n" for p in pictures)
+        report = inline + report + "\n\nOpen any cluster's samples with **Load the view of one cluster**."
         return {"report": report, "rows": comparison.rows}
 
     def resolve_output(self, ctx):

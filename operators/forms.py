@@ -217,7 +217,7 @@ def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=Fal
         choices = types.DropdownView(multiple=True)
         for run in runs:
             choices.add_choice(run, label=run)
-        inputs.list(name, types.String(), default=runs, label=label, required=True, view=choices)
-        return ctx.params.get(name) or runs
+        inputs.list(name, types.String(), default=runs[-2:], label=label, required=True, view=choices)
+        return ctx.params.get(name) or runs[-2:]
     inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
     return ctx.params.get(name)

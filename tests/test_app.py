@@ -16,7 +16,7 @@ from playwright.sync_api import expect, sync_playwright
 from PIL import Image
 from sklearn.datasets import make_blobs
 
-from visual_clustering_core import load_clustering_run
+from visual_clustering_core import compute_baseline_clusters, load_clustering_run
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -144,14 +144,17 @@ def _use_the_app(page, app_dataset, shots):
     field.wait_for()
     page.locator("[data-cy=sidebar]").screenshot(path=shots / "app_sidebar.png")
 
-    # The comparison operator shows its report, picture included, in the App.
+    # The comparison operator, on this run and a k-means run: report, picture and agreement heatmap.
+    compute_baseline_clusters(app_dataset, "kmeans_clusters", n_clusters=2, brain_key="points")
     page.locator("[data-cy=action-browse-operations]").click()
     page.get_by_placeholder("Search operations by name...").fill("compare clustering")
     page.get_by_text("Compare clustering runs", exact=True).click()
     page.get_by_role("button", name="Execute").click()
-    page.get_by_text("Agreement between runs").wait_for()
-    assert page.get_by_alt_text("The points coloured by each run").is_visible()
+    page.get_by_text("Agreement between runs").first.wait_for()
+    assert page.get_by_alt_text("runs", exact=True).is_visible()
     page.screenshot(path=shots / "app_compare.png")
+    page.get_by_alt_text("runs_tables").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "app_compare_tables.png")
     page.get_by_role("button", name="Close").click()
 
     # The Embeddings panel, on the visualization run, coloured by the new field.

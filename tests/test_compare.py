@@ -5,7 +5,8 @@ import pytest
 from sklearn import metrics as skm
 
 from visual_clustering_core import compare_clustering_runs, compute_baseline_clusters, load_clustering_run
-from visual_clustering_core.runs import NOISE, list_clustering_runs
+from visual_clustering_core.encoding import NOISE
+from visual_clustering_core.runs import list_clustering_runs
 
 
 def test_kmeans_run_through_the_operator(blobs, run_operator):
@@ -65,7 +66,7 @@ def test_comparison_scores_match_scikit_learn(blobs, run_operator, tmp_path):
     assert comparison.rows[1]["n_clusters"] == 2 and comparison.rows[1]["purity"] == pytest.approx(2 / 3, abs=0.01)
     assert comparison.agreement.shape == (2, 2) and comparison.agreement[0, 1] < 1
     assert (tmp_path / "runs.png").stat().st_size > 10_000
-    assert "| km | kmeans | 2 |" in comparison.to_markdown()
+    assert "| km | kmeans | 600 | 2 |" in comparison.to_markdown()
 
 
 def test_a_run_agrees_perfectly_with_itself(blobs):
@@ -82,7 +83,8 @@ def test_runs_on_different_samples_are_compared_where_they_overlap(blobs, run_op
     run_operator("compute_visual_clusters", blobs, view=view, run_key="part", brain_key="points")
     compute_baseline_clusters(blobs, "km", n_clusters=3, brain_key="points")
     comparison = compare_clustering_runs(blobs, ["part", "km"], gt_field="truth")
-    assert comparison.n_points == len(view)
+    assert [row["n_points"] for row in comparison.rows] == [len(view), len(blobs)]
+    assert comparison.shared[0, 1] == len(view) and comparison.warnings
     noisy = comparison.cluster_purity["part"]
     assert sum(r["size"] for r in noisy) == len(view)
 
@@ -92,8 +94,8 @@ def test_compare_operator_shows_a_table_and_a_picture(blobs, run_operator):
     compute_baseline_clusters(blobs, "hd", method="hdbscan", brain_key="points")
     result = run_operator("compare_clustering_runs", blobs, run_keys=["km", "hd"], gt_field="truth")
     report = result.result["report"]
-    assert report.startswith("![The points coloured by each run](data:image/png;base64,")
-    assert "| run_key | method | n_clusters | noise_fraction | runtime_s | ami |" in report
+    assert report.startswith("![runs](data:image/png;base64,") and "![runs_tables](data:image/png;base64," in report
+    assert "| run_key | method | n_points | n_clusters | noise_fraction | runtime_s | ami |" in report
     assert [row["run_key"] for row in result.result["rows"]] == ["km", "hd"]
 
 
@@ -101,3 +103,13 @@ def test_ground_truth_must_exist(blobs):
     compute_baseline_clusters(blobs, "km", n_clusters=3, brain_key="points")
     with pytest.raises(ValueError, match="not a field"):
         compare_clustering_runs(blobs, ["km"], gt_field="nope")
+
+
+def test_a_run_on_a_few_samples_does_not_shrink_the_others(blobs):
+    compute_baseline_clusters(blobs, "km", n_clusters=3, brain_key="points")
+    compute_baseline_clusters(blobs.limit(4), "tiny", n_clusters=1, brain_key="points")
+    comparison = compare_clustering_runs(blobs, ["km", "tiny"], gt_field="truth")
+    assert [row["n_points"] for row in comparison.rows] == [600, 4]
+    assert comparison.rows[0]["ami"] > 0.95, "km is scored on its own 600 points"
+    assert comparison.shared[0, 1] == 4 and "labelled different points" in comparison.warnings[0]
+    assert "Warning" in comparison.to_markdown()

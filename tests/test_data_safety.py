@@ -91,7 +91,7 @@ def test_comparison_reads_undeclared_label_attributes(patches):
 
     compute_visual_clusters(patches, "pc", brain_key="patches")
     comparison = compare_clustering_runs(patches, ["pc"], gt_field="truth")
-    assert comparison.n_points == 400 and comparison.rows[0]["ami"] > 0.9
+    assert comparison.rows[0]["n_points"] == 400 and comparison.rows[0]["ami"] > 0.9
 
 
 # --- a failed save leaves the dataset as it was ---------------------------------------------------------------

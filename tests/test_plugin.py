@@ -8,7 +8,8 @@ import fiftyone as fo
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
-from visual_clustering_core.runs import NOISE, label_values, list_clustering_runs, load_clustering_run
+from visual_clustering_core.encoding import NOISE, label_values
+from visual_clustering_core.runs import list_clustering_runs, load_clustering_run
 from visual_clustering_core.sdk import compute_visual_clusters
 
 PLUGIN = "@vcl/visual-clustering"

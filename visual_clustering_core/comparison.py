@@ -14,24 +14,28 @@ SCORES = ("ami", "ari", "nmi", "homogeneity", "completeness", "purity", "f_score
 
 @dataclass
 class Comparison:
-    """What ``compare_clustering_runs`` found, on the points every run labelled (and the truth covers)."""
+    """What ``compare_clustering_runs`` found: each run on its own points, each pair on the points both labelled."""
 
     run_keys: list
-    rows: list  # one dict per run: method, clusters, noise, runtime and, with a truth, every score
-    agreement: np.ndarray  # pairwise AMI between the runs
-    n_points: int
+    rows: list  # one dict per run: method, points scored, clusters, noise, runtime and, with a truth, every score
+    agreement: np.ndarray  # pairwise AMI between the runs, on the points both labelled
+    shared: np.ndarray  # how many points each pair of runs both labelled (the diagonal: each run's own)
     gt_field: str = None
     cluster_purity: dict = field(default_factory=dict)  # run key -> per-cluster rows
+    warnings: list = field(default_factory=list)  # where the runs cover different points
     plot_path: str = None
+    heatmap_path: str = None  # the agreement and, with a truth, each run's clusters against the classes
 
     def to_markdown(self):
         """The comparison as markdown tables, for the App and for reports."""
-        columns = ["run_key", "method", "n_clusters", "noise_fraction", "runtime_s"]
+        columns = ["run_key", "method", "n_points", "n_clusters", "noise_fraction", "runtime_s"]
         columns += list(SCORES) if self.gt_field else []
-        lines = [f"**{self.n_points:,} points** labelled by every run" + (f", scored against `{self.gt_field}`" if self.gt_field else ""), ""]
+        lines = [f"> **Warning:** {w}" for w in self.warnings] + ([""] if self.warnings else [])
+        lines += ["Each run on the points it labelled" + (f", scored against `{self.gt_field}`" if self.gt_field else ""), ""]
         lines += _markdown_table(columns, [[row[c] for c in columns] for row in self.rows])
-        lines += ["", "**Agreement between runs** (adjusted mutual information)", ""]
-        lines += _markdown_table([""] + self.run_keys, [[key, *row] for key, row in zip(self.run_keys, self.agreement)])
+        lines += ["", "**Agreement between runs** (adjusted mutual information, on the points both labelled: how many in brackets)", ""]
+        cells = [[f"{a:.3f} ({n:,})" for a, n in zip(agreement, shared)] for agreement, shared in zip(self.agreement, self.shared)]
+        lines += _markdown_table([""] + self.run_keys, [[key, *row] for key, row in zip(self.run_keys, cells)])
         for key, rows in self.cluster_purity.items():
             lines += ["", f"**Clusters of `{key}`** against `{self.gt_field}`", ""]
             lines += _markdown_table(["cluster", "size", "majority", "purity"], [[_cluster_name(r["cluster"]), r["size"], r["majority"], r["purity"]] for r in rows])
@@ -77,12 +81,15 @@ def ground_truth(dataset, gt_field, patches_field=None):
 
 
 def compare_clustering_runs(sample_collection, run_keys, gt_field=None, plot_path=None):
-    """Compare clustering runs on the points all of them labelled; score them against ``gt_field`` if given.
+    """Compare clustering runs with each other, and with ``gt_field`` if given.
 
-    Returns a ``Comparison``: per run the number of clusters, noise fraction,
-    runtime and (with a ground truth) AMI, ARI, NMI, homogeneity, completeness,
-    purity and F-score; the pairwise agreement matrix; per-cluster purity. With
-    ``plot_path``, also writes a PNG of the 2-D points coloured by each run.
+    Each run is described and scored on the points it labelled (those with a
+    true class, given a ``gt_field``): the number of points, clusters, noise
+    fraction, runtime (projection included) and AMI, ARI, NMI, homogeneity,
+    completeness, purity and F-score; per-cluster purity. Each pair of runs is
+    compared on the points both labelled (``agreement``, ``shared``), and
+    ``warnings`` say where the runs cover different points. With
+    ``plot_path``, also writes a PNG of each run's points coloured by cluster.
     """
     if isinstance(run_keys, str):
         run_keys = [run_keys]
@@ -93,43 +100,97 @@ def compare_clustering_runs(sample_collection, run_keys, gt_field=None, plot_pat
     levels = {run.config.get("patches_field") for run in runs}
     if len(levels) > 1:
         raise ValueError(f"runs {run_keys} mix sample-level and patch-level labels ({levels}); compare runs of one level.")
-    position = [dict(zip(_keys(run), range(len(run.labels)))) for run in runs]
-    common = [key for key in _keys(runs[0]) if all(key in p for p in position[1:])]
-    truth = None
-    if gt_field:
-        classes = ground_truth(dataset, gt_field, levels.pop())
-        common = [key for key in common if key in classes]
-        truth = np.array([classes[key] for key in common])
-    if not common:
-        raise ValueError(f"runs {run_keys} share no labelled points" + (f" with a value in {gt_field!r}." if gt_field else "."))
-    labelings = [run.labels[[p[key] for key in common]] for run, p in zip(runs, position)]
-    rows = []
-    for run, labels in zip(runs, labelings):
-        row = {"run_key": run.run_key, "method": run.config["method"], **metrics.summary(labels)}
+    classes = ground_truth(dataset, gt_field, levels.pop()) if gt_field else None
+    labelled = [_labelled(run, classes) for run in runs]
+    empty = [run.run_key for run, labels in zip(runs, labelled) if not labels]
+    if empty:
+        raise ValueError(f"runs {empty} labelled no point" + (f" with a value in {gt_field!r}." if gt_field else "."))
+    rows, purity = [], {}
+    for run, labels in zip(runs, labelled):
+        values = np.array(list(labels.values()))
+        row = {"run_key": run.run_key, "method": run.config["method"], "n_points": len(values), **metrics.summary(values)}
         row["runtime_s"] = run.timings.get("cluster_s", 0.0) + run.timings.get("project_s", 0.0)  # a reused projection: 0
-        rows.append(row | (metrics.scores(truth, labels) if truth is not None else {}))
+        if classes is not None:
+            truth = np.array([classes[key] for key in labels])
+            row |= metrics.scores(truth, values)
+            purity[run.run_key] = metrics.cluster_purity(truth, values)
+        rows.append(row)
+    agreement, shared = _pairwise(labelled)
     comparison = Comparison(
         run_keys=list(run_keys),
         rows=rows,
-        agreement=metrics.agreement(labelings),
-        n_points=len(common),
+        agreement=agreement,
+        shared=shared,
         gt_field=gt_field,
-        cluster_purity={run.run_key: metrics.cluster_purity(truth, labels) for run, labels in zip(runs, labelings)} if truth is not None else {},
+        cluster_purity=purity,
+        warnings=_coverage_warnings(run_keys, labelled, shared),
     )
     if plot_path:
-        comparison.plot_path = _plot(runs, position, common, labelings, truth, gt_field, plot_path)
+        comparison.plot_path = _plot(runs, classes, gt_field, plot_path)
+        comparison.heatmap_path = _heatmaps(comparison, labelled, classes, str(plot_path).rsplit(".", 1)[0] + "_tables.png")
     return comparison
 
 
-def _plot(runs, position, common, labelings, truth, gt_field, path):
-    """The 2-D points (of the first run that has them) coloured by each run, and by the truth."""
+def _heatmaps(comparison, labelled, classes, path):
+    """The agreement matrix and, with a truth, each run's confusion of clusters (rows) against classes."""
+    from .plotting import save_heatmaps
+
+    panels = [(comparison.agreement, comparison.run_keys, comparison.run_keys, "agreement between runs (AMI)")] if len(labelled) > 1 else []
+    for key, labels in zip(comparison.run_keys, labelled) if classes is not None else ():
+        clusters = sorted(set(labels.values()), key=lambda c: (c < 0, c))
+        names = sorted({str(classes[k]) for k in labels})
+        counts = np.zeros((len(clusters), len(names)))
+        for k, cluster in labels.items():
+            counts[clusters.index(cluster), names.index(str(classes[k]))] += 1
+        panels.append((counts, [_cluster_name(c) for c in clusters], names, f"{key}: clusters x {comparison.gt_field}"))
+    return str(save_heatmaps(panels, path)) if panels else None
+
+
+def _labelled(run, classes=None):
+    """``{sample or label id: cluster}`` of the points the run labelled (and the truth covers)."""
+    return {key: label for key, label in zip(_keys(run), run.labels.tolist()) if classes is None or key in classes}
+
+
+def _pairwise(labelled):
+    """AMI and number of shared points for every pair of labellings (the diagonal: 1 and each one's size)."""
+    n = len(labelled)
+    agreement, shared = np.eye(n), np.zeros((n, n), int)
+    for i in range(n):
+        shared[i, i] = len(labelled[i])
+        for j in range(i + 1, n):
+            common = [key for key in labelled[i] if key in labelled[j]]
+            shared[i, j] = shared[j, i] = len(common)
+            if common:
+                pair = [[labelled[i][key] for key in common], [labelled[j][key] for key in common]]
+                agreement[i, j] = agreement[j, i] = metrics.agreement(pair)[0, 1]
+            else:
+                agreement[i, j] = agreement[j, i] = np.nan
+    return agreement, shared
+
+
+def _coverage_warnings(run_keys, labelled, shared):
+    sizes = [len(labels) for labels in labelled]
+    if len(set(sizes)) <= 1 and all(shared[i, j] == sizes[i] for i in range(len(sizes)) for j in range(len(sizes))):
+        return []
+    counts = ", ".join(f"{key}: {n:,}" for key, n in zip(run_keys, sizes))
+    return [f"the runs labelled different points ({counts}): each is scored on its own points, each pair agrees on the points both labelled."]
+
+
+def _plot(runs, classes, gt_field, path):
+    """Each run's own points coloured by its clusters (grey: noise), and the truth, in a grid."""
     from .plotting import save_point_grid
 
-    source = next(((run, p) for run, p in zip(runs, position) if run.points is not None), None)
-    if source is None:
+    panels = []
+    for run in runs:
+        if run.points is None:
+            continue
+        k = len(run.cluster_sizes)
+        panels.append((run.points, run.labels, f"{run.run_key} ({run.config['method']})\n{k} clusters, {len(run.labels):,} points"))
+    if not panels:
         return None
-    points = source[0].points[[source[1][key] for key in common]]
-    panels = [(points, labels, f"{run.run_key} ({run.config['method']})") for run, labels in zip(runs, labelings)]
-    if truth is not None:
-        panels.append((points, np.unique(truth, return_inverse=True)[1], f"truth: {gt_field}"))
-    return str(save_point_grid(panels, path, n_cols=len(panels)))
+    if classes is not None:
+        source = next(run for run in runs if run.points is not None)
+        keep = [i for i, key in enumerate(_keys(source)) if key in classes]
+        truth = [classes[_keys(source)[i]] for i in keep]
+        panels.append((source.points[keep], np.unique(truth, return_inverse=True)[1], f"truth: {gt_field}\n{len(set(truth))} classes"))
+    return str(save_point_grid(panels, path, n_cols=min(len(panels), 4), panel_size=3.6))

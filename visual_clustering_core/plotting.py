@@ -8,7 +8,8 @@ _MAX_PLOTTED = 200_000
 def _colors(labels):
     import matplotlib
 
-    palette = matplotlib.colormaps["tab20"].colors
+    tab20 = matplotlib.colormaps["tab20"].colors
+    palette = tab20[::2] + tab20[1::2]  # the ten strong colours first, then their light pairs
     colors = np.array([palette[i % len(palette)] for i in range(max(labels.max() + 1, 1))] + [(0.75, 0.75, 0.75)])
     return colors[np.where(labels >= 0, labels, -1)]
 
@@ -87,6 +88,33 @@ def save_point_grid(panels, path, n_cols, panel_size=3.2):
         ax.axis("off")
     for ax, (X, labels, title) in zip(axes.ravel(), panels):
         draw_points(ax, X, labels, title)
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
+
+
+def save_heatmaps(panels, path, panel_size=3.6):
+    """Write a PNG of annotated heatmaps side by side: ``(matrix, row names, column names, title)`` each."""
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    widths = [max(panel_size, 0.5 * len(columns) + 1.5) for _, _, columns, _ in panels]
+    height = max(panel_size, max(0.35 * len(rows) + 1.5 for _, rows, _, _ in panels))
+    fig, axes = plt.subplots(1, len(panels), figsize=(sum(widths), height), squeeze=False, width_ratios=widths)
+    for ax, (matrix, rows, columns, title) in zip(axes[0], panels):
+        matrix = np.asarray(matrix, dtype=float)
+        top = 1.0 if np.nanmax(matrix) <= 1 else np.nanmax(matrix)
+        ax.imshow(matrix, cmap="viridis" if top == 1.0 else "Blues", vmin=0, vmax=top, aspect="auto")
+        ax.set_xticks(range(len(columns)), [str(c) for c in columns], rotation=45, ha="right", fontsize=8)
+        ax.set_yticks(range(len(rows)), [str(r) for r in rows], fontsize=8)
+        for (i, j), value in np.ndenumerate(matrix):
+            text = "" if np.isnan(value) else (f"{value:.2f}" if top == 1.0 else f"{int(value)}")
+            dark = value < 0.5 * top if top == 1.0 else value > 0.5 * top  # viridis is dark low, Blues dark high
+            ax.text(j, i, text, ha="center", va="center", fontsize=7, color="white" if dark else "black")
+        ax.set_title(title, fontsize=9)
     fig.tight_layout()
     fig.savefig(path, dpi=80)
     plt.close(fig)
