@@ -41,8 +41,9 @@ def timed_run(dataset, run_key, overwrite=False):
     times = [t for t, _ in marks] + [end]
     stages = {}
     for (t, label), t_next in zip(marks, times[1:]):
-        stage = next(s for s in STAGES if label.startswith(s))
-        stages[stage] = stages.get(stage, 0.0) + t_next - t
+        stage = next((s for s in STAGES if label.startswith(s)), None)
+        if stage:  # "done" ends the last stage
+            stages[stage] = stages.get(stage, 0.0) + t_next - t
     return end - start, stages
 
 

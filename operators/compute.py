@@ -5,6 +5,7 @@ import fiftyone.operators as foo
 import fiftyone.operators.types as types
 
 from ..visual_clustering_core.clip import compute_clip_embeddings
+from ..visual_clustering_core.runs import load_clustering_run
 from ..visual_clustering_core.sdk import compute_baseline_clusters, compute_visual_clusters
 from .forms import (
     HYPERPARAMETERS,
@@ -19,6 +20,7 @@ from .forms import (
     hyperparameter_inputs,
     hyperparameters,
     patches_field,
+    picture_markdown,
     run_key_inputs,
     source_inputs,
     source_params,
@@ -76,6 +78,7 @@ class _ClusteringOperator(foo.Operator):
             ctx.ops.reload_dataset()
         sizes = results.cluster_sizes
         return {
+            "picture": picture_markdown(load_clustering_run(ctx.dataset, params["run_key"])),
             "run_key": params["run_key"],
             "label_field": results.config.label_field,
             "n_clusters": len(sizes),
@@ -92,6 +95,7 @@ class _ClusteringOperator(foo.Operator):
         outputs.int("n_clusters", label="Clusters")
         outputs.int("n_noise", label="Noise points")
         outputs.int("n_points", label="Points clustered")
+        outputs.str("picture", label="What the run saw and found", view=types.MarkdownView())
         return types.Property(outputs, view=types.View(label="Clusters computed"))
 
     def __call__(self, sample_collection, run_key, **params):

@@ -73,7 +73,7 @@ def baseline_inputs(ctx, inputs):
     methods.add_choice("hdbscan", label="HDBSCAN", description="Density-based; labels sparse points noise")
     inputs.enum("method", methods.values(), default="kmeans", label="Method", view=methods)
     if (ctx.params.get("method") or "kmeans") == "kmeans":
-        inputs.int("n_clusters", default=8, min=1, label="Number of clusters", description="k")
+        inputs.int("n_clusters", default=8, min=1, label="Number of clusters (k)", description="k-means makes exactly this many clusters and labels no point noise")
     else:
         inputs.int("min_cluster_size", default=5, min=2, label="min cluster size", description="Smallest group HDBSCAN calls a cluster")
         inputs.int("min_samples", min=1, label="min samples", description="Neighbours a core point needs; empty: min cluster size")
@@ -121,7 +121,7 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
         inputs.str("clip_pretrained", default="openai", label="Pretrained tag", description="Weights tag, e.g. openai or laion2b_s34b_b79k")
         inputs.str("embeddings_field", default="clip_embeddings", label="Store embeddings in", required=True)
     else:
-        inputs.enum("embeddings_field", fields, label="Embeddings field", required=True, view=types.DropdownView())
+        inputs.enum("embeddings_field", fields, default=fields[0] if len(fields) == 1 else None, label="Embeddings field", required=True, view=types.DropdownView())
     inputs.enum("projection", list(projections), default=projections[0], label="Projection", view=types.RadioGroup())
     projection_inputs(ctx, inputs, ctx.params.get("projection") or projections[0])
 
@@ -221,3 +221,16 @@ def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=Fal
         return ctx.params.get(name) or runs[-2:]
     inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
     return ctx.params.get(name)
+
+
+def picture_markdown(run):
+    """The run's picture (``plotting.run_picture``) as an inline markdown image; "" when it has none."""
+    import base64
+    import tempfile
+    from pathlib import Path
+
+    from ..visual_clustering_core.plotting import run_picture
+
+    with tempfile.TemporaryDirectory() as folder:
+        path = run_picture(run, Path(folder) / "run.png")
+        return f"![{run.run_key}](data:image/png;base64,{base64.b64encode(path.read_bytes()).decode()})" if path else ""

@@ -12,7 +12,7 @@ from ..visual_clustering_core.runs import (
     rename_clustering_run,
     run_info_dict,
 )
-from .forms import ICON, run_choice
+from .forms import ICON, picture_markdown, run_choice
 
 
 class _RunOperator(foo.Operator):
@@ -49,12 +49,14 @@ class GetClusteringRunInfo(_RunOperator):
             "clusters": f"{run.n_clusters} ({sizes}{', ...' if run.n_clusters > 20 else ''})",
             "noise": f"{int((run.labels < 0).sum()):,} of {len(run.labels):,} points",
             "config": "```json\n" + json.dumps(info["config"], indent=2, default=str) + "\n```",
+            "picture": picture_markdown(run),
         }
 
     def resolve_output(self, ctx):
         outputs = types.Object()
         for name in ("run_key", "method", "timestamp", "label_field", "clusters", "noise"):
             outputs.str(name, label=name.replace("_", " ").capitalize())
+        outputs.str("picture", label="What the run saw and found", view=types.MarkdownView())
         outputs.str("config", label="Config", view=types.MarkdownView())  # CodeView loads its editor from a CDN
         return types.Property(outputs, view=types.View(label=self.label))
 
@@ -65,6 +67,14 @@ class RenameClusteringRun(_RunOperator):
     def run_inputs(self, ctx, inputs):
         inputs.str("new_run_key", label="New run key", required=True)
         inputs.str("new_label_field", label="New label field", description="Defaults to the new run key")
+        new_key = ctx.params.get("new_run_key")
+        if new_key:
+            old_field = ctx.dataset.get_run_info(ctx.params["run_key"]).config.label_field
+            new_field = ctx.params.get("new_label_field") or new_key
+            inputs.view("confirm", types.Warning(label=(
+                f"Renames run {ctx.params['run_key']!r} to {new_key!r} and its field {old_field!r} to {new_field!r}: "
+                f"an Embeddings panel coloured by {old_field!r} must be coloured by {new_field!r} again."
+            )))
 
     def execute(self, ctx):
         params = ctx.params
@@ -91,7 +101,14 @@ class LoadClusterView(_RunOperator):
     name, label = "load_cluster_view", "Load the view of one cluster"
 
     def run_inputs(self, ctx, inputs):
-        inputs.int("cluster", default=0, label="Cluster", description="Cluster number; -1 for noise", required=True)
+        run = load_clustering_run(ctx.dataset, ctx.params["run_key"])
+        choices = types.DropdownView()
+        for cluster, size in enumerate(run.cluster_sizes):
+            choices.add_choice(cluster, label=f"{cluster} ({size:,} points)")
+        noise = int((run.labels < 0).sum())
+        if noise:
+            choices.add_choice(-1, label=f"noise ({noise:,} points)")
+        inputs.enum("cluster", choices.values(), default=0 if run.cluster_sizes else -1, label="Cluster", required=True, view=choices)
 
     def execute(self, ctx):
         view = cluster_view(ctx.dataset, ctx.params["run_key"], ctx.params.get("cluster", 0))

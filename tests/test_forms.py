@@ -66,3 +66,30 @@ def test_labels_sort_as_numbers_past_ten_clusters():
 
     assert label_values([0, 10, 2, -1]) == ["00", "10", "02", "noise"]
     assert label_values([1, 0, -1]) == ["1", "0", "noise"]
+
+
+def test_load_cluster_lists_the_clusters_with_their_sizes(blobs, form):
+    compute_visual_clusters(blobs, "vc", brain_key="points", min_cluster_size=150)
+    run = load_clustering_run(blobs, "vc")
+    choices = form("load_cluster_view", blobs, run_key="vc")["cluster"].view.choices
+    labels = [choice.label for choice in choices]
+    assert labels[: run.n_clusters] == [f"{i} ({n:,} points)" for i, n in enumerate(run.cluster_sizes)]
+    if (run.labels < 0).any():
+        assert labels[-1].startswith("noise (")
+
+
+def test_run_info_and_the_run_summary_show_the_methods_picture(blobs, run_operator):
+    result = run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    assert result.result["picture"].startswith("![vc](data:image/png;base64,")
+    info = run_operator("get_clustering_run_info", blobs, run_key="vc").result
+    assert info["picture"].startswith("![vc](data:image/png;base64,") and info["config"].startswith("```json")
+
+
+def test_the_only_embeddings_field_is_preselected(blobs, form):
+    assert form("compute_visual_clusters", blobs, source="embeddings_field")["embeddings_field"].default == "embedding"
+
+
+def test_rename_says_what_it_will_do(blobs, form):
+    compute_visual_clusters(blobs, "vc", brain_key="points")
+    properties = form("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
+    assert "its field 'vc' to 'renamed'" in properties["confirm"].view.label

@@ -119,3 +119,27 @@ def save_heatmaps(panels, path, panel_size=3.6):
     fig.savefig(path, dpi=80)
     plt.close(fig)
     return path
+
+
+def run_picture(run, path):
+    """Write a PNG of what a saved clustering run saw and found, or return None when it kept no 2-D points.
+
+    Visual clustering runs: the cluster areas, the label map and the points by
+    cluster; other runs: the points by cluster.
+    """
+    import matplotlib
+
+    matplotlib.use("Agg")
+    import matplotlib.pyplot as plt
+
+    if run.points is None:
+        return None
+    images = [(run.images[name], title, name == "label_map") for name, title in (("mask", "cluster areas"), ("label_map", "label map")) if name in run.images]
+    fig, axes = plt.subplots(1, len(images) + 1, figsize=(3.6 * (len(images) + 1), 3.8), squeeze=False)
+    for ax, (image, title, labels) in zip(axes[0], images):
+        draw_image(ax, image.astype(float) if not labels else image, title, labels=labels)
+    draw_points(axes[0][-1], run.points, run.labels, f"{run.n_clusters} clusters (grey: noise)")
+    fig.tight_layout()
+    fig.savefig(path, dpi=80)
+    plt.close(fig)
+    return path
