@@ -51,16 +51,18 @@ class _ClusteringOperator(foo.Operator):
         inputs.view_target(ctx)
         target = ctx.target_view()
         inputs.md(f"Clusters the {len(target):,} samples of the chosen target; the labels go to a field the Embeddings panel can colour by.")
-        self.method_inputs(ctx, inputs)
+        default_key = free_key(ctx.dataset, self.default_key(ctx))
+        self.method_inputs(ctx, inputs, ctx.params.get("run_key") or default_key)
         inputs.view("run_header", types.Header(label="Run"))
-        run_key_inputs(ctx, inputs, free_key(ctx.dataset, self.default_key(ctx)), patches_field(ctx))
+        run_key_inputs(ctx, inputs, default_key, patches_field(ctx))
         delegation_inputs(inputs, len(target))
         return types.Property(inputs, view=types.View(label=self.label))
 
     def default_key(self, ctx):
         return self.key
 
-    def method_inputs(self, ctx, inputs):
+    def method_inputs(self, ctx, inputs, run_key):
+        """The operator's own inputs; ``run_key``: the key the run will have, for names derived from it."""
         raise NotImplementedError
 
     def resolve_delegation(self, ctx):
@@ -107,8 +109,8 @@ class ComputeVisualClusters(_ClusteringOperator):
     name, label, key = "compute_visual_clusters", "Compute visual clusters", "visual_clusters"
     description = "Cluster embeddings by segmenting an image of their 2-D plot"
 
-    def method_inputs(self, ctx, inputs):
-        source_inputs(ctx, inputs)
+    def method_inputs(self, ctx, inputs, run_key):
+        source_inputs(ctx, inputs, run_key)
         hyperparameter_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):
@@ -132,8 +134,8 @@ class ComputeBaselineClusters(_ClusteringOperator):
     def default_key(self, ctx):
         return f"{ctx.params.get('method') or 'kmeans'}_clusters"
 
-    def method_inputs(self, ctx, inputs):
-        source_inputs(ctx, inputs, projections=("none", "umap", "pca"), openclip=False)
+    def method_inputs(self, ctx, inputs, run_key):
+        source_inputs(ctx, inputs, run_key, projections=("none", "umap", "pca"), openclip=False)
         baseline_inputs(ctx, inputs)
 
     def compute(self, ctx, target, run_key, common):

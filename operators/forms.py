@@ -98,7 +98,7 @@ def embedding_fields(dataset):
     return sorted(name for name, field in schema.items() if not isinstance(field, fo.ListField) or field.field is None or isinstance(field.field, fo.FloatField))
 
 
-def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
+def source_inputs(ctx, inputs, run_key, projections=PROJECTIONS, openclip=True):
     """Where the points come from: a visualization run, or an embeddings field (projected with one of ``projections``)."""
     runs, fields = visualization_runs(ctx.dataset), embedding_fields(ctx.dataset)
     choices = types.RadioGroup()
@@ -123,10 +123,10 @@ def source_inputs(ctx, inputs, projections=PROJECTIONS, openclip=True):
     else:
         inputs.enum("embeddings_field", fields, default=fields[0] if len(fields) == 1 else None, label="Embeddings field", required=True, view=types.DropdownView())
     inputs.enum("projection", list(projections), default=projections[0], label="Projection", view=types.RadioGroup())
-    projection_inputs(ctx, inputs, ctx.params.get("projection") or projections[0])
+    projection_inputs(ctx, inputs, ctx.params.get("projection") or projections[0], run_key)
 
 
-def projection_inputs(ctx, inputs, projection):
+def projection_inputs(ctx, inputs, projection, run_key):
     """Where the projection is saved for the Embeddings panel, or which saved one is reused."""
     if projection == "none":
         return
@@ -135,7 +135,6 @@ def projection_inputs(ctx, inputs, projection):
     if saved:
         inputs.view("reused_projection", types.Notice(label=f"Reuses the {projection.upper()} projection {saved[0]!r} an earlier run saved (when it covers these samples)."))
         return
-    run_key = ctx.params.get("run_key") or "run"
     inputs.str("save_brain_key", default=default_brain_key(run_key, projection), label="Save the projection as",
                description="Visualization run for the Embeddings panel; later runs on this field reuse it; deleted with the run")
 

@@ -4,17 +4,16 @@ Screenshots go to a temporary folder, or to $VISUAL_CLUSTERING_SCREENSHOTS
 (``scripts/screenshots`` points it at docs/images for the README).
 """
 
+import importlib.util
 import os
 import socket
 from pathlib import Path
 
 import fiftyone as fo
-import fiftyone.brain as fob
 import pytest
 from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
-from PIL import Image
-from sklearn.datasets import make_blobs
+from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core import compute_baseline_clusters, load_clustering_run
 
@@ -33,18 +32,11 @@ def _free_port():
 
 @pytest.fixture
 def app_dataset(tmp_path):
-    """300 small images in 3 blobs, with a 2-D visualization run, persistent so the App server can load it."""
-    points, truth = make_blobs(n_samples=300, centers=[[0, 0], [8, 0], [0, 8]], random_state=0)
-    colours = [(214, 39, 40), (31, 119, 180), (44, 160, 44)]
-    samples = []
-    for i, t in enumerate(truth):
-        path = tmp_path / f"{i:03d}.png"
-        Image.new("RGB", (48, 48), colours[t]).save(path)
-        samples.append(fo.Sample(filepath=str(path), truth=str(t)))
-    dataset = fo.Dataset(f"visual-clustering-app-{os.getpid()}", overwrite=True)
-    dataset.add_samples(samples)
-    dataset.persistent = True
-    fob.compute_visualization(dataset, points=points, method="manual", brain_key="points")
+    """The demo's digits: 1,797 images, their 64 pixels as an embeddings field, the digit as ground truth."""
+    spec = importlib.util.spec_from_file_location("demo", Path(__file__).resolve().parent.parent / "scripts" / "demo.py")
+    demo = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(demo)
+    dataset = demo.digits_dataset(tmp_path / "digits")
     yield dataset
     dataset.delete()
 
@@ -122,8 +114,10 @@ def _use_the_app(page, app_dataset, shots):
     page.get_by_placeholder("Search operations by name...").fill("visual clusters")
     page.get_by_text("Compute visual clusters", exact=True).click()
     page.get_by_text("Points of a compute_visualization run").wait_for()
-    # The form's inputs carry no labels: find them by their defaults (run key, and grow = 6).
+    # The digits have no visualization run, so the form offers their pixels, the only vector field, projected with
+    # UMAP. The form's inputs carry no labels: find them by their defaults.
     page.locator('input[value="visual_clusters"]').fill("app_clusters")
+    page.get_by_text("Save the projection as").wait_for()
     page.get_by_text("Advanced: hyperparameters").wait_for()
     expect(page.get_by_role("button", name="Execute")).to_be_enabled()  # the form has resolved what was typed
     page.screenshot(path=shots / "app_form.png")
@@ -131,21 +125,24 @@ def _use_the_app(page, app_dataset, shots):
     page.locator('input[type=number][value="6"]').fill("4")
     page.get_by_role("button", name="Execute").click()
 
-    # The run finishes, its summary shows, and the App reloads the dataset.
-    summary = page.get_by_text("Label field (colour the Embeddings panel by it)")
-    summary.wait_for()
+    # The run finishes, its summary and picture show, and the App reloads the dataset.
+    page.get_by_text("Label field (colour the Embeddings panel by it)").wait_for()
     assert page.get_by_text("app_clusters", exact=True).first.is_visible()
+    page.get_by_alt_text("app_clusters").scroll_into_view_if_needed()
+    page.screenshot(path=shots / "app_summary.png")
     page.get_by_role("button", name="Close").click()
     app_dataset.reload()
-    assert app_dataset.has_field("app_clusters")
-    assert sorted(set(app_dataset.distinct("app_clusters")) - {"noise"}) == ["0", "1", "2"]
-    assert load_clustering_run(app_dataset, "app_clusters").config["params"]["grow"] == 4
-    field = page.locator("[data-cy=sidebar-field-app_clusters]")
-    field.wait_for()
+    run = load_clustering_run(app_dataset, "app_clusters")
+    assert run.config["params"]["grow"] == 4 and run.config["source"]["projection"] == "umap"
+    projection = run.config["save_brain_key"]
+    assert projection in app_dataset.list_brain_runs(), "the projection is kept for the Embeddings panel"
+    truth, labels = app_dataset.values(["ground_truth.label", "app_clusters"])
+    assert adjusted_mutual_info_score(truth, labels) > 0.8
+    page.locator("[data-cy=sidebar-field-app_clusters]").wait_for()
     page.locator("[data-cy=sidebar]").screenshot(path=shots / "app_sidebar.png")
 
     # The comparison operator, on this run and a k-means run: report, picture and agreement heatmap.
-    compute_baseline_clusters(app_dataset, "kmeans_clusters", n_clusters=2, brain_key="points")
+    compute_baseline_clusters(app_dataset, "kmeans_clusters", n_clusters=10, brain_key=projection)
     page.locator("[data-cy=action-browse-operations]").click()
     page.get_by_placeholder("Search operations by name...").fill("compare clustering")
     page.get_by_text("Compare clustering runs", exact=True).click()
@@ -161,10 +158,10 @@ def _use_the_app(page, app_dataset, shots):
     page.locator("[data-cy=new-panel-btn]").click()
     page.get_by_text("Embeddings", exact=True).first.click()
     _dismiss_promotions(page)
-    page.get_by_text("points", exact=True).click()
+    page.get_by_text(projection, exact=True).click()
     _choose_color_by(page, "app_clusters")
     legend = page.locator("[data-cy=panel-content-Embeddings]")
-    for value in ("0", "1", "2"):
+    for value in sorted(set(labels))[:3]:
         legend.get_by_text(value, exact=True).first.wait_for()
     page.wait_for_timeout(1500)  # let the plot draw its colours
     page.screenshot(path=shots / "app_embeddings.png")

@@ -8,6 +8,8 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
+from . import dask_points
+from .dask_points import check_dask_points, is_dask_array
 from .raster import GridTransform, denoised, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
 from .segmentation import label_map, split_by_density, threshold_mask
 from .unet import WEIGHTS_PATH, load_model
@@ -67,7 +69,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     ----------
     labels_ : ndarray of shape (n_samples,), int32
         Cluster of each point, ``0..n_clusters_-1`` from the largest cluster to
-        the smallest; -1 for noise and for rows with NaN or inf.
+        the smallest; -1 for noise and for rows with NaN or inf. A lazy dask
+        array when X was one.
     n_clusters_ : int
     density_image_ : ndarray of shape (2, resolution, resolution)
         The network's input: occupancy and normalised log-density.
@@ -151,19 +154,28 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         return self.device
 
     def fit(self, X, y=None):
-        """Cluster X, an array-like of shape (n_samples, 2). ``y`` is ignored."""
-        X = check_points(X)
+        """Cluster X, an array-like of shape (n_samples, 2), or a dask array (``labels_`` is then lazy). ``y`` is ignored.
+
+        A dask array is read twice on its workers (bounds, then pixel counts); the
+        image step runs here; ``labels_`` is a lazy dask array over the label map.
+        """
+        lazy = is_dask_array(X)
+        X = check_dask_points(X) if lazy else check_points(X)
         self._check_params()
-        lo, hi, finite = finite_bounds(X)
-        if finite is not None:
-            warnings.warn(
-                f"{int((~finite).sum())} of {len(X)} rows of X hold NaN or inf; they are labelled -1 (noise).",
-                stacklevel=2,
-            )
+        if lazy:
+            lo, hi, n_bad = dask_points.bounds(X)
+        else:
+            lo, hi, finite = finite_bounds(X)
+            n_bad = 0 if finite is None else int((~finite).sum())
+        if n_bad:
+            warnings.warn(f"{n_bad} of {X.shape[0]} rows of X hold NaN or inf; they are labelled -1 (noise).", stacklevel=2)
         self.n_features_in_ = 2
         self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
-        pixels = self.transform_.pixel_indices(X)
-        counts = pixel_counts(pixels, self.resolution)
+        if lazy:
+            counts = dask_points.counts(X, self.transform_)
+        else:
+            pixels = self.transform_.pixel_indices(X)
+            counts = pixel_counts(pixels, self.resolution)
         self.density_image_ = density_image(counts, self.denoise)
         if self.segmenter == "unet":
             self.probability_ = self._predict_probabilities(self.density_image_)
@@ -179,7 +191,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             self.basins_, self.regions_, self.region_clusters_, counts, self.grow, self.reach, self.min_cluster_size
         )
         self.n_clusters_ = len(self.cluster_sizes_)
-        self.labels_ = _lookup(self.label_map_, pixels)
+        self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)
         if self.n_clusters_ == 0 and self.denoise > 1:
             warnings.warn(
                 f"every point is noise: denoise={self.denoise} filters sparse points out of the image; "
@@ -192,6 +204,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         """Labels of new points from the fitted label map (-1 off the fitted grid)."""
         if not hasattr(self, "label_map_"):
             raise AttributeError("This VisualClustering instance is not fitted yet; call fit(X) first.")
+        if is_dask_array(X):
+            return dask_points.lookup(self.label_map_, check_dask_points(X), self.transform_)
         return _lookup(self.label_map_, self.transform_.pixel_indices(check_points(X)))
 
     def _predict_probabilities(self, image):
