@@ -7,6 +7,8 @@ Screenshots go to a temporary folder, or to $VISUAL_CLUSTERING_SCREENSHOTS
 import importlib.util
 import os
 import socket
+import subprocess
+import time
 from pathlib import Path
 
 import fiftyone as fo
@@ -15,7 +17,10 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 from sklearn.metrics import adjusted_mutual_info_score
 
-from visual_clustering_core import compute_baseline_clusters, load_clustering_run
+from visual_clustering_core import compute_baseline_clusters, list_clustering_runs, load_clustering_run
+
+# The App server (a subprocess started by the tests) may queue delegated runs, as `fiftyone delegated launch` needs.
+os.environ["FIFTYONE_ALLOW_LEGACY_ORCHESTRATORS"] = "true"
 
 CHROMIUM_FLAGS = [
     "--headless", "--no-sandbox", "--disable-gpu", "--no-first-run",
@@ -104,6 +109,41 @@ def test_compute_visual_clusters_from_the_app_and_colour_the_embeddings(page, ap
     except BaseException:
         page.screenshot(path=shots / "app_failure.png")  # what the user would have seen
         raise
+
+
+def test_delegated_runs_from_the_app_are_executed_by_the_launcher(page, app_dataset, tmp_path):
+    """Tick Delegate and schedule the same run twice: `fiftyone delegated launch` completes one, with progress
+    to 1.0; the other fails, and its run status says why."""
+    from fiftyone.operators.delegated import DelegatedOperationService
+
+    shots = _screenshot_dir(tmp_path)
+    _dismiss_promotions(page)
+    for _ in range(2):
+        page.locator("[data-cy=action-browse-operations]").click()
+        page.get_by_placeholder("Search operations by name...").fill("visual clusters")
+        page.get_by_text("Compute visual clusters", exact=True).click()
+        page.locator('input[value="visual_clusters"]').fill("delegated_clusters")
+        page.get_by_text("Delegate", exact=True).click()
+        expect(page.get_by_role("button", name="Schedule")).to_be_enabled()
+        page.get_by_role("button", name="Schedule").click()
+        page.get_by_text("Operation successfully scheduled").first.wait_for()
+    page.screenshot(path=shots / "app_delegated_scheduled.png")
+    service = DelegatedOperationService()
+    launcher = subprocess.Popen(["fiftyone", "delegated", "launch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    try:
+        deadline = time.time() + 300
+        while time.time() < deadline and any(
+            op.run_state not in ("completed", "failed") for op in service.list_operations(dataset_name=app_dataset.name)
+        ):
+            time.sleep(2)
+    finally:
+        launcher.terminate()
+        launcher.wait(timeout=60)
+    states = {op.run_state: op for op in service.list_operations(dataset_name=app_dataset.name)}
+    assert sorted(states) == ["completed", "failed"], [op.result.error for op in states.values()]
+    assert states["completed"].status.progress == 1.0
+    assert "already has a clustering run 'delegated_clusters'" in states["failed"].result.error
+    assert load_clustering_run(app_dataset, "delegated_clusters").config["source"]["projection"] == "umap"
 
 
 def _use_the_app(page, app_dataset, shots):
