@@ -353,3 +353,13 @@ def groups():
         fob.compute_visualization(left, points=points, method="manual", brain_key="left_points")
     yield dataset
     dataset.delete()
+
+
+def test_leftovers_of_plugin_0_3_are_cleaned_by_the_next_call(blobs):
+    """0.3 left a pending field and a run without results when killed; the key stayed blocked."""
+    blobs.set_values("vc_pending_0123abcd", ["0"] * len(blobs))
+    blobs.register_run("vc", blobs.init_run(kind="clustering", method="visual_clustering", label_field="vc"))
+    assert list_clustering_runs(blobs) == []
+    assert "vc" not in blobs.list_runs() and not blobs.has_field("vc_pending_0123abcd")
+    compute_visual_clusters(blobs, "vc", brain_key="points")
+    assert load_clustering_run(blobs, "vc").n_clusters == 3

@@ -6,7 +6,7 @@ runs it on a FiftyOne collection and saves the result as a custom run;
 ``compare_clustering_runs`` scores runs against each other and a ground truth.
 """
 
-__version__ = "0.3.0"
+__version__ = "0.4.0"
 
 from .comparison import compare_clustering_runs  # noqa: E402
 from .estimator import VisualClustering  # noqa: E402
