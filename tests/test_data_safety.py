@@ -363,3 +363,13 @@ def test_leftovers_of_plugin_0_3_are_cleaned_by_the_next_call(blobs):
     assert "vc" not in blobs.list_runs() and not blobs.has_field("vc_pending_0123abcd")
     compute_visual_clusters(blobs, "vc", brain_key="points")
     assert load_clustering_run(blobs, "vc").n_clusters == 3
+
+
+@pytest.mark.parametrize("stage", ["writing the label field", "saving the run"])
+def test_a_failed_overwrite_of_a_patch_run_restores_each_patchs_label(patches, stage):
+    compute_visual_clusters(patches, "pc", brain_key="patches", min_cluster_size=150)
+    before = patches.values("ground_truth.detections.pc")
+    with pytest.raises(KeyboardInterrupt):  # k-means with k=4: other labels than the 2 clusters above
+        compute_baseline_clusters(patches, "pc", n_clusters=4, brain_key="patches", overwrite=True, progress=_fail_at(stage))
+    assert patches.values("ground_truth.detections.pc") == before
+    assert list_clustering_runs(patches) == ["pc"]
