@@ -218,8 +218,8 @@ def run_choice(ctx, inputs, name="run_key", label="Clustering run", multiple=Fal
             choices.add_choice(run, label=run)
         inputs.list(name, types.String(), default=runs[-2:], label=label, required=True, view=choices)
         return ctx.params.get(name) or runs[-2:]
-    inputs.enum(name, runs, label=label, required=True, view=types.DropdownView())
-    return ctx.params.get(name)
+    inputs.enum(name, runs, default=runs[-1], label=label, required=True, view=types.DropdownView())
+    return ctx.params.get(name) or runs[-1]
 
 
 def picture_markdown(run):

@@ -5,6 +5,7 @@ import json
 import fiftyone.operators as foo
 import fiftyone.operators.types as types
 
+from ..visual_clustering_core.encoding import cluster_value
 from ..visual_clustering_core.runs import (
     cluster_view,
     delete_clustering_run,
@@ -26,11 +27,12 @@ class _RunOperator(foo.Operator):
 
     def resolve_input(self, ctx):
         inputs = types.Object()
-        if run_choice(ctx, inputs) is not None:
-            self.run_inputs(ctx, inputs)
+        run_key = run_choice(ctx, inputs)
+        if run_key is not None:
+            self.run_inputs(ctx, inputs, run_key)
         return types.Property(inputs, view=types.View(label=self.label))
 
-    def run_inputs(self, ctx, inputs):
+    def run_inputs(self, ctx, inputs, run_key):
         """Inputs shown once a run is chosen."""
 
 
@@ -40,7 +42,7 @@ class GetClusteringRunInfo(_RunOperator):
     def execute(self, ctx):
         info = run_info_dict(ctx.dataset, ctx.params["run_key"])
         run = load_clustering_run(ctx.dataset, ctx.params["run_key"])
-        sizes = ", ".join(f"{i}: {n:,}" for i, n in enumerate(run.cluster_sizes[:20]))
+        sizes = ", ".join(f"{cluster_value(i, run.n_clusters)}: {n:,}" for i, n in enumerate(run.cluster_sizes[:20]))
         return {
             "run_key": info["run_key"],
             "method": info["method"],
@@ -57,22 +59,37 @@ class GetClusteringRunInfo(_RunOperator):
         for name in ("run_key", "method", "timestamp", "label_field", "clusters", "noise"):
             outputs.str(name, label=name.replace("_", " ").capitalize())
         outputs.str("picture", label="What the run saw and found", view=types.MarkdownView())
+        self.cluster_buttons(ctx, outputs)
         outputs.str("config", label="Config", view=types.MarkdownView())  # CodeView loads its editor from a CDN
         return types.Property(outputs, view=types.View(label=self.label))
+
+
+    def cluster_buttons(self, ctx, outputs, most=20):
+        """A button per cluster (the largest ``most``, and noise) that loads its samples in the App."""
+        run = load_clustering_run(ctx.dataset, ctx.params["run_key"])
+        clusters = [(c, n) for c, n in enumerate(run.cluster_sizes[:most])] + [(-1, int((run.labels < 0).sum()))]
+        for cluster, size in clusters:
+            if size:
+                name = "noise" if cluster < 0 else cluster_value(cluster, run.n_clusters)
+                outputs.view(f"open_{cluster + 1}", types.Button(
+                    label=f"Open {'the noise' if cluster < 0 else 'cluster ' + name} ({size:,} points)",
+                    operator=f"{self.plugin_name}/load_cluster_view",
+                    params=dict(run_key=run.run_key, cluster=cluster),
+                ))
 
 
 class RenameClusteringRun(_RunOperator):
     name, label = "rename_clustering_run", "Rename clustering run"
 
-    def run_inputs(self, ctx, inputs):
+    def run_inputs(self, ctx, inputs, run_key):
         inputs.str("new_run_key", label="New run key", required=True)
         inputs.str("new_label_field", label="New label field", description="Defaults to the new run key")
         new_key = ctx.params.get("new_run_key")
         if new_key:
-            old_field = ctx.dataset.get_run_info(ctx.params["run_key"]).config.label_field
+            old_field = ctx.dataset.get_run_info(run_key).config.label_field
             new_field = ctx.params.get("new_label_field") or new_key
             inputs.view("confirm", types.Warning(label=(
-                f"Renames run {ctx.params['run_key']!r} to {new_key!r} and its field {old_field!r} to {new_field!r}: "
+                f"Renames run {run_key!r} to {new_key!r} and its field {old_field!r} to {new_field!r}: "
                 f"an Embeddings panel coloured by {old_field!r} must be coloured by {new_field!r} again."
             )))
 
@@ -85,9 +102,9 @@ class RenameClusteringRun(_RunOperator):
 class DeleteClusteringRun(_RunOperator):
     name, label = "delete_clustering_run", "Delete clustering run"
 
-    def run_inputs(self, ctx, inputs):
+    def run_inputs(self, ctx, inputs, run_key):
         inputs.view("warning", types.Warning(label="The run and its label field will be deleted."))
-        brain_key = getattr(ctx.dataset.get_run_info(ctx.params["run_key"]).config, "save_brain_key", None)
+        brain_key = getattr(ctx.dataset.get_run_info(run_key).config, "save_brain_key", None)
         if brain_key in ctx.dataset.list_brain_runs():
             inputs.bool("keep_projection", default=False, label=f"Keep the projection {brain_key!r}",
                         description="The visualization run this run saved (kept anyway while another run reads it)")
@@ -100,8 +117,8 @@ class DeleteClusteringRun(_RunOperator):
 class LoadClusterView(_RunOperator):
     name, label = "load_cluster_view", "Load the view of one cluster"
 
-    def run_inputs(self, ctx, inputs):
-        run = load_clustering_run(ctx.dataset, ctx.params["run_key"])
+    def run_inputs(self, ctx, inputs, run_key):
+        run = load_clustering_run(ctx.dataset, run_key)
         choices = types.DropdownView()
         for cluster, size in enumerate(run.cluster_sizes):
             choices.add_choice(cluster, label=f"{cluster} ({size:,} points)")

@@ -17,7 +17,7 @@ from playwright.sync_api import TimeoutError as PlaywrightTimeout
 from playwright.sync_api import expect, sync_playwright
 from sklearn.metrics import adjusted_mutual_info_score
 
-from visual_clustering_core import compute_baseline_clusters, list_clustering_runs, load_clustering_run
+from visual_clustering_core import compute_baseline_clusters, load_clustering_run
 
 # The App server (a subprocess started by the tests) may queue delegated runs, as `fiftyone delegated launch` needs.
 os.environ["FIFTYONE_ALLOW_LEGACY_ORCHESTRATORS"] = "true"
@@ -180,6 +180,19 @@ def _use_the_app(page, app_dataset, shots):
     assert adjusted_mutual_info_score(truth, labels) > 0.8
     page.locator("[data-cy=sidebar-field-app_clusters]").wait_for()
     page.locator("[data-cy=sidebar]").screenshot(path=shots / "app_sidebar.png")
+
+    # Run info, offline: config and picture render; a button opens the largest cluster's samples.
+    page.locator("[data-cy=action-browse-operations]").click()
+    page.get_by_placeholder("Search operations by name...").fill("run info")
+    page.get_by_text("Get clustering run info", exact=True).click()
+    page.get_by_role("button", name="Execute").click()
+    page.get_by_text('"label_field": "app_clusters"').wait_for()
+    page.screenshot(path=shots / "app_run_info.png")
+    largest = run.cluster_sizes[0]
+    page.get_by_role("button", name=f"Open cluster 00 ({largest:,} points)").click()
+    page.get_by_text(f"{largest:,} samples").first.wait_for()
+    page.keyboard.press("Escape")
+    page.locator("[data-cy=sidebar]").wait_for()
 
     # The comparison operator, on this run and a k-means run: report, picture and agreement heatmap.
     compute_baseline_clusters(app_dataset, "kmeans_clusters", n_clusters=10, brain_key=projection)

@@ -93,3 +93,10 @@ def test_rename_says_what_it_will_do(blobs, form):
     compute_visual_clusters(blobs, "vc", brain_key="points")
     properties = form("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
     assert "its field 'vc' to 'renamed'" in properties["confirm"].view.label
+
+
+def test_run_forms_open_on_the_latest_run(blobs, form):
+    compute_visual_clusters(blobs, "first", brain_key="points")
+    compute_visual_clusters(blobs, "latest", brain_key="points")
+    for name in ("get_clustering_run_info", "rename_clustering_run", "delete_clustering_run", "load_cluster_view"):
+        assert form(name, blobs)["run_key"].default == "latest", name
