@@ -48,6 +48,7 @@ class CompareClusteringRuns(foo.Operator):
             inputs.enum(
                 "gt_field",
                 fields,
+                default=fields[0] if len(fields) == 1 else None,  # the only candidate, e.g. ground_truth
                 label="Ground truth (optional)",
                 description="A field of true classes: for patch runs, an attribute of the patches such as 'label'",
                 view=types.AutocompleteView(allow_user_input=True),

@@ -66,7 +66,7 @@ def test_comparison_scores_match_scikit_learn(blobs, run_operator, tmp_path):
     assert comparison.rows[1]["n_clusters"] == 2 and comparison.rows[1]["purity"] == pytest.approx(2 / 3, abs=0.01)
     assert comparison.agreement.shape == (2, 2) and comparison.agreement[0, 1] < 1
     assert (tmp_path / "runs.png").stat().st_size > 10_000
-    assert "| km | kmeans | 600 | 2 |" in comparison.to_markdown()
+    assert "| n_clusters | 3 | 2 |" in comparison.to_markdown() and "| n_points | 600 | 600 |" in comparison.to_markdown()
 
 
 def test_a_run_agrees_perfectly_with_itself(blobs):
@@ -95,7 +95,7 @@ def test_compare_operator_shows_a_table_and_a_picture(blobs, run_operator):
     result = run_operator("compare_clustering_runs", blobs, run_keys=["km", "hd"], gt_field="truth")
     report = result.result["report"]
     assert report.startswith("![runs](data:image/png;base64,") and "![runs_tables](data:image/png;base64," in report
-    assert "| run_key | method | n_points | n_clusters | noise_fraction | runtime_s | ami |" in report
+    assert "|  | km | hd |" in report and "| ami |" in report
     assert [row["run_key"] for row in result.result["rows"]] == ["km", "hd"]
 
 

@@ -28,11 +28,10 @@ class Comparison:
 
     def to_markdown(self):
         """The comparison as markdown tables, for the App and for reports."""
-        columns = ["run_key", "method", "n_points", "n_clusters", "noise_fraction", "runtime_s"]
-        columns += list(SCORES) if self.gt_field else []
+        measures = ["method", "n_points", "n_clusters", "noise_fraction", "runtime_s"] + (list(SCORES) if self.gt_field else [])
         lines = [f"> **Warning:** {w}" for w in self.warnings] + ([""] if self.warnings else [])
         lines += ["Each run on the points it labelled" + (f", scored against `{self.gt_field}`" if self.gt_field else ""), ""]
-        lines += _markdown_table(columns, [[row[c] for c in columns] for row in self.rows])
+        lines += _markdown_table([""] + self.run_keys, [[m, *(row[m] for row in self.rows)] for m in measures])  # a column a run: it fits
         lines += ["", "**Agreement between runs** (adjusted mutual information, on the points both labelled: how many in brackets)", ""]
         cells = [[f"{a:.3f} ({n:,})" for a, n in zip(agreement, shared)] for agreement, shared in zip(self.agreement, self.shared)]
         lines += _markdown_table([""] + self.run_keys, [[key, *row] for key, row in zip(self.run_keys, cells)])
