@@ -88,10 +88,13 @@ class RenameClusteringRun(_RunOperator):
         if new_key:
             old_field = ctx.dataset.get_run_info(run_key).config.label_field
             new_field = ctx.params.get("new_label_field") or new_key
-            inputs.view("confirm", types.Warning(label=(
+            inputs.view("consequence", types.Warning(label=(
                 f"Renames run {run_key!r} to {new_key!r} and its field {old_field!r} to {new_field!r}: "
                 f"an Embeddings panel coloured by {old_field!r} must be coloured by {new_field!r} again."
             )))
+            confirmed = bool(ctx.params.get("confirm"))
+            inputs.bool("confirm", default=False, label="Rename them", view=types.CheckboxView(),
+                        invalid=not confirmed, error_message="" if confirmed else "Tick to confirm the rename")
 
     def execute(self, ctx):
         params = ctx.params

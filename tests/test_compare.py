@@ -36,7 +36,7 @@ def test_baseline_runs_are_managed_like_visual_ones(blobs, run_operator):
     compute_baseline_clusters(blobs, "km", n_clusters=3, brain_key="points")
     with pytest.raises(ValueError, match="overwrite=True"):
         compute_baseline_clusters(blobs, "km", n_clusters=4, brain_key="points")
-    run_operator("rename_clustering_run", blobs, run_key="km", new_run_key="kmeans3")
+    run_operator("rename_clustering_run", blobs, run_key="km", new_run_key="kmeans3", confirm=True)
     assert blobs.has_field("kmeans3") and not blobs.has_field("km")
     run_operator("delete_clustering_run", blobs, run_key="kmeans3")
     assert list_clustering_runs(blobs) == [] and not blobs.has_field("kmeans3")

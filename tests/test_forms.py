@@ -92,7 +92,9 @@ def test_the_only_embeddings_field_is_preselected(blobs, form):
 def test_rename_says_what_it_will_do(blobs, form):
     compute_visual_clusters(blobs, "vc", brain_key="points")
     properties = form("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
-    assert "its field 'vc' to 'renamed'" in properties["confirm"].view.label
+    assert "its field 'vc' to 'renamed'" in properties["consequence"].view.label
+    assert properties["confirm"].invalid, "Execute stays disabled until the rename is confirmed"
+    assert not form("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed", confirm=True)["confirm"].invalid
 
 
 def test_run_forms_open_on_the_latest_run(blobs, form):

@@ -85,7 +85,7 @@ def test_overwrite_is_refused_then_allowed(blobs, run_operator):
 
 def test_rename_and_delete_take_the_field_along(blobs, run_operator):
     run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
-    run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed")
+    run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed", confirm=True)
     assert not blobs.has_field("vc") and blobs.has_field("renamed")
     assert list_clustering_runs(blobs) == ["renamed"]
     assert load_clustering_run(blobs, "renamed").config["label_field"] == "renamed"
@@ -152,7 +152,7 @@ def test_patch_level_runs_label_each_patch(patches, run_operator):
     assert len(labels) == 400 and labels == label_values(run.labels)  # each patch got its own point's label
     assert len(run.label_ids) == 400 and run.config["patches_field"] == "ground_truth"
     assert len(run_operator("load_cluster_view", dataset, run_key="pc", cluster=0).result) == 1
-    run_operator("rename_clustering_run", dataset, run_key="pc", new_run_key="patch_clusters")
+    run_operator("rename_clustering_run", dataset, run_key="pc", new_run_key="patch_clusters", confirm=True)
     assert dataset.has_field("ground_truth.detections.patch_clusters") and not dataset.has_field("ground_truth.detections.pc")
     run_operator("delete_clustering_run", dataset, run_key="patch_clusters")
     assert not dataset.has_field("ground_truth.detections.patch_clusters")
