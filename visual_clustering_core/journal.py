@@ -58,7 +58,7 @@ def drop_field(dataset, path):
 
 def holds_run_labels(dataset, run_key):
     """Whether the run's label field holds exactly the labels the run wrote (by their counts)."""
-    path = _path_of(dataset, run_key)
+    path = path_of(dataset, run_key)
     if not field_exists(dataset, path):
         return False
     labels = decode_array(dataset.load_run_results(run_key, cache=False, load_view=False).labels)
@@ -76,7 +76,8 @@ def _config(dataset, key):
     return dataset.get_run_info(key).config
 
 
-def _path_of(dataset, key):
+def path_of(dataset, key):
+    """Where run ``key``'s labels live."""
     config = _config(dataset, key)
     return field_path(dataset, config.label_field, getattr(config, "patches_field", None))
 
@@ -120,11 +121,11 @@ class Save:
     def labels(self, features, values):
         """Write the labels once; the backup run's other samples (same field) are cleared in the same write."""
         dataset = self.dataset
-        path = _path_of(dataset, self.run_key)
+        path = path_of(dataset, self.run_key)
         keys = features.label_ids if features.label_ids is not None else features.sample_ids
         written = dict(zip(keys, values))
         owners = dict(zip(features.label_ids, features.sample_ids)) if features.label_ids is not None else {}
-        if self.backup and _path_of(dataset, self.backup) == path:
+        if self.backup and path_of(dataset, self.backup) == path:
             old = dataset.load_run_results(self.backup, cache=False, load_view=False)
             old_keys = old.label_ids if old.label_ids is not None else old.sample_ids
             written = {**dict.fromkeys(old_keys), **written}
@@ -172,8 +173,8 @@ def roll_back(dataset, run_key):
     """Undo an unfinished save: the old labels back (or the new field gone), the new run gone, the backup back."""
     journal = _journal(dataset, run_key)
     backup = journal.get("backup")
-    path = _path_of(dataset, run_key)
-    if backup in dataset.list_runs() and _path_of(dataset, backup) == path:
+    path = path_of(dataset, run_key)
+    if backup in dataset.list_runs() and path_of(dataset, backup) == path:
         restore_labels(dataset, backup, path)
     else:
         drop_field(dataset, path)
@@ -205,8 +206,8 @@ def finish(dataset, run_key):
     journal = _journal(dataset, run_key)
     backup = journal.get("backup")
     if backup in dataset.list_runs():
-        old_path = _path_of(dataset, backup)
-        if old_path != _path_of(dataset, run_key) and holds_run_labels(dataset, backup):
+        old_path = path_of(dataset, backup)
+        if old_path != path_of(dataset, run_key) and holds_run_labels(dataset, backup):
             drop_field(dataset, old_path)
         dataset.delete_run(backup)
     brain_key = getattr(_config(dataset, run_key), "save_brain_key", None)
@@ -264,8 +265,8 @@ def repair_runs(dataset, force=False):
         elif state is None and not dataset._doc.runs[key].results:
             dataset.delete_run(key)  # registered without results by a killed save of plugin 0.3
             done.append(f"deleted run {key!r}, which was saved without results")
-        elif not dataset.has_field(_path_of(dataset, key)) and _has_values(dataset, _path_of(dataset, key)):
-            _declare(dataset, _path_of(dataset, key))  # a concurrent schema write dropped the declaration
+        elif not dataset.has_field(path := path_of(dataset, key)) and _has_values(dataset, path):
+            _declare(dataset, path)  # a concurrent schema write dropped the declaration
             done.append(f"declared the label field of run {key!r} again")
     for name in list(dataset.get_field_schema()):
         if _LEGACY_PENDING.search(name):

@@ -16,7 +16,7 @@ import numpy as np
 
 from . import journal
 from .encoding import cluster_value, decode_array, encode_array, label_values
-from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, repair_runs
+from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, path_of, repair_runs
 from .saved_projections import release_projection
 _RESERVED = {"id", "_id", "filepath", "tags", "metadata", "created_at", "last_modified_at", "media_type"}
 
@@ -83,11 +83,7 @@ def _check_field_free(dataset, path, replaced):
 
 def field_owner(dataset, path):
     """The clustering run whose label field is ``path``, or None."""
-    for key in dataset.list_runs(kind=RUN_KIND):
-        config = dataset.get_run_info(key).config
-        if field_path(dataset, config.label_field, getattr(config, "patches_field", None)) == path:
-            return key
-    return None
+    return next((key for key in dataset.list_runs(kind=RUN_KIND) if path_of(dataset, key) == path), None)
 
 
 @dataclass
@@ -115,8 +111,7 @@ def save_run(sample_collection, run_key, config, features, labels, extra=None, o
     ``save_projection(brain_key)``: optional, stores the points as the brain run ``config["save_brain_key"]``
     (under a temporary key, swapped in with the run).
     """
-    dataset = sample_collection._dataset
-    repair_runs(dataset)
+    dataset = sample_collection._dataset  # repaired by the caller; checked again, as minutes may have passed
     replaced = check_new_run(sample_collection, run_key, config["label_field"], overwrite, features.patches_field)
     if save_projection:
         check_brain_key(dataset, config["save_brain_key"], overwrite)
@@ -172,8 +167,9 @@ def list_clustering_runs(sample_collection, method=None):
 
 
 def _check_run(dataset, run_key):
-    if run_key not in list_clustering_runs(dataset):
-        runs = ", ".join(list_clustering_runs(dataset)) or "none"
+    runs = list_clustering_runs(dataset)
+    if run_key not in runs:
+        runs = ", ".join(runs) or "none"
         raise ValueError(f"{run_key!r} is not a clustering run of dataset {dataset.name!r} (clustering runs: {runs}).")
 
 
@@ -185,7 +181,7 @@ def load_clustering_run(sample_collection, run_key):
     images = {name: decode_array(getattr(results, name)) for name in ("mask", "label_map") if hasattr(results, name)}
     return ClusteringRun(
         run_key=run_key,
-        config=run_info_dict(dataset, run_key)["config"],
+        config=_info_dict(dataset, run_key)["config"],
         labels=decode_array(results.labels),
         sample_ids=results.sample_ids,
         label_ids=results.label_ids,
@@ -200,6 +196,10 @@ def run_info_dict(sample_collection, run_key):
     """Key, method, UTC timestamp and config of a clustering run, as plain data."""
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
+    return _info_dict(dataset, run_key)
+
+
+def _info_dict(dataset, run_key):
     info = dataset.get_run_info(run_key)
     config = {k: v for k, v in info.config.serialize().items() if k not in ("cls", "type", "kind", "journal")}
     return {
@@ -243,8 +243,7 @@ def delete_clustering_run(sample_collection, run_key, keep_projection=False):
     dataset = sample_collection._dataset
     _check_run(dataset, run_key)
     release_projection(dataset, run_key, keep=keep_projection)
-    config = dataset.get_run_info(run_key).config
-    path = field_path(dataset, config.label_field, getattr(config, "patches_field", None))
+    path = path_of(dataset, run_key)
     if holds_run_labels(dataset, run_key):
         journal.drop_field(dataset, path)
     elif field_exists(dataset, path):
