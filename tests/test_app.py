@@ -192,7 +192,8 @@ def _use_the_app(page, app_dataset, shots):
     page.get_by_role("button", name=f"Open cluster 00 ({largest:,} points)").click()
     page.get_by_text(f"{largest:,} samples").first.wait_for()
     page.keyboard.press("Escape")
-    page.locator("[data-cy=sidebar]").wait_for()
+    page.locator("[data-cy=btn-clear-view-bar]").click()  # back to every sample
+    page.get_by_text(f"{len(app_dataset):,} samples").first.wait_for()
 
     # The comparison operator, on this run and a k-means run: report, picture and agreement heatmap.
     compute_baseline_clusters(app_dataset, "kmeans_clusters", n_clusters=10, brain_key=projection)
@@ -218,6 +219,7 @@ def _use_the_app(page, app_dataset, shots):
     legend = page.locator("[data-cy=panel-content-Embeddings]")
     for value in sorted(set(labels))[:3]:
         legend.get_by_text(value, exact=True).first.wait_for()
+    page.get_by_text(f"{len(app_dataset):,} points", exact=True).wait_for()  # every point plotted, not one cluster's
     page.wait_for_timeout(1500)  # let the plot draw its colours
     page.screenshot(path=shots / "app_embeddings.png")
     assert (shots / "app_embeddings.png").stat().st_size > 20_000

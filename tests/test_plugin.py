@@ -8,6 +8,7 @@ import fiftyone as fo
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
+from visual_clustering_core.app_colours import NOISE_COLOUR
 from visual_clustering_core.encoding import NOISE, label_values
 from visual_clustering_core.runs import list_clustering_runs, load_clustering_run
 from visual_clustering_core.sdk import compute_visual_clusters
@@ -91,6 +92,33 @@ def test_rename_and_delete_take_the_field_along(blobs, run_operator):
     assert load_clustering_run(blobs, "renamed").config["label_field"] == "renamed"
     run_operator("delete_clustering_run", blobs, run_key="renamed")
     assert not blobs.has_field("renamed") and list_clustering_runs(blobs) == []
+
+
+def _noise_colour(dataset, path):
+    scheme = dataset.app_config.color_scheme
+    entry = next((e for e in (scheme.fields or []) if e["path"] == path), None) if scheme else None
+    return next((v["color"] for v in entry.get("valueColors", []) if v["value"] == NOISE), None) if entry else None
+
+
+def test_noise_is_grey_in_the_app_and_the_colour_follows_the_field(blobs, run_operator):
+    blobs.app_config.color_scheme = fo.ColorScheme(color_pool=["#ff0000", "#00ff00"], fields=[{"path": "truth", "fieldColor": "#123456"}])
+    blobs.save()
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    assert _noise_colour(blobs, "vc") == NOISE_COLOUR
+    run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed", confirm=True)
+    assert _noise_colour(blobs, "vc") is None and _noise_colour(blobs, "renamed") == NOISE_COLOUR
+    run_operator("delete_clustering_run", blobs, run_key="renamed")
+    scheme = blobs.app_config.color_scheme
+    assert scheme.fields == [{"path": "truth", "fieldColor": "#123456"}], "only the plugin's own entry goes"
+    assert scheme.color_pool == ["#ff0000", "#00ff00"], "the user's colour settings stay"
+
+
+def test_a_noise_colour_the_user_chose_is_kept(blobs, run_operator):
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points")
+    blobs.app_config.color_scheme.fields = [{"path": "vc", "valueColors": [{"value": NOISE, "color": "#ff00ff"}]}]
+    blobs.save()
+    run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points", overwrite=True)
+    assert _noise_colour(blobs, "vc") == "#ff00ff"
 
 
 def test_run_info_loads_in_a_fresh_process(blobs, run_operator):

@@ -9,7 +9,8 @@ The run's own config is the journal. A save goes (every step but the labels is o
    other samples cleared in the same write), and the field's declaration is checked, since a concurrent
    schema write elsewhere can drop it;
 5. the results are saved, and the journal says "complete";
-6. the backup run goes, with its field when the new run writes another one; the new brain run takes its key.
+6. the backup run goes, with its field when the new run writes another one; the new brain run takes its key;
+   the field's noise is coloured grey in the App (``app_colours.py``).
 
 A failure in steps 1-5 rolls back to what was there before step 1 (the old labels restored from the
 backup's results). A process killed there leaves a "writing" journal whose process is gone: ``repair_runs``,
@@ -21,6 +22,7 @@ import re
 import socket
 import warnings
 
+from .app_colours import forget_noise_colour, show_noise_grey
 from .encoding import decode_array, label_values, value_counts
 
 RUN_KIND = "clustering"
@@ -209,6 +211,7 @@ def finish(dataset, run_key):
         old_path = path_of(dataset, backup)
         if old_path != path_of(dataset, run_key) and holds_run_labels(dataset, backup):
             drop_field(dataset, old_path)
+            forget_noise_colour(dataset, old_path)
         dataset.delete_run(backup)
     brain_key = getattr(_config(dataset, run_key), "save_brain_key", None)
     if brain_key and NEW_BRAIN + brain_key in dataset.list_brain_runs():
@@ -217,6 +220,7 @@ def finish(dataset, run_key):
         dataset.rename_brain_run(NEW_BRAIN + brain_key, brain_key)
     if backup or journal.get("state") != "complete":
         _set_journal(dataset, run_key, dict(state="complete"))
+    show_noise_grey(dataset, path_of(dataset, run_key))
 
 
 def _alive(journal):

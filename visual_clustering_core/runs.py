@@ -15,6 +15,7 @@ from dataclasses import dataclass
 import numpy as np
 
 from . import journal
+from .app_colours import forget_noise_colour, move_noise_colour
 from .encoding import cluster_value, decode_array, encode_array, label_values
 from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, path_of, repair_runs
 from .saved_projections import release_projection
@@ -229,6 +230,7 @@ def rename_clustering_run(sample_collection, run_key, new_run_key, new_label_fie
     dataset.rename_run(run_key, new_run_key)
     if new_path != old_path and dataset.has_field(old_path):
         dataset.rename_sample_field(old_path, new_path)
+        move_noise_colour(dataset, old_path, new_path)
     config = dataset.get_run_info(new_run_key).config
     config.label_field = new_label_field
     dataset.update_run_config(new_run_key, config)
@@ -246,6 +248,7 @@ def delete_clustering_run(sample_collection, run_key, keep_projection=False):
     path = path_of(dataset, run_key)
     if holds_run_labels(dataset, run_key):
         journal.drop_field(dataset, path)
+        forget_noise_colour(dataset, path)
     elif field_exists(dataset, path):
         warnings.warn(f"field {path!r} no longer holds the labels of run {run_key!r} (it was edited or replaced); it is kept.", stacklevel=2)
     dataset.delete_run(run_key)
