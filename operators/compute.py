@@ -72,6 +72,7 @@ class _ClusteringOperator(foo.Operator):
         params = ctx.params
         common = dict(
             label_field=params.get("label_field") or None,
+            label_type=params.get("label_type") or "string",
             overwrite=bool(params.get("overwrite")),
             progress=lambda fraction, label: ctx.set_progress(progress=fraction, label=label),
         )

@@ -6,7 +6,8 @@ import fiftyone.operators.types as types
 from ..visual_clustering_core import VisualClustering
 from ..visual_clustering_core.clip import INSTALL, openclip_installed
 from ..visual_clustering_core.projection import PROJECTIONS
-from ..visual_clustering_core.runs import check_label_field, check_run_key, list_clustering_runs
+from ..visual_clustering_core.journal import field_path
+from ..visual_clustering_core.runs import check_label_field, check_label_type, check_run_key, list_clustering_runs
 from ..visual_clustering_core.saved_projections import default_brain_key, saved_projections
 
 ICON = "/assets/icon.svg"
@@ -26,7 +27,7 @@ HYPERPARAMETERS = {
     "weights": (str, "U-Net weights file", "Path of other weights written by the training script (empty: the shipped ones)"),
 }
 SOURCE_PARAMS = {"source", "brain_key", "embeddings_field", "projection", "save_brain_key", "clip_model", "clip_pretrained"}
-RUN_PARAMS = {"run_key", "label_field", "overwrite", "delegate", "view_target", "view", "advanced"}
+RUN_PARAMS = {"run_key", "label_field", "label_type", "overwrite", "delegate", "view_target", "view", "advanced"}
 
 
 def hyperparameters(ctx):
@@ -183,11 +184,20 @@ def run_key_inputs(ctx, inputs, default_key, patches_field=None):
     run_key = params.get("run_key") or default_key
     key_error = _error(lambda: check_run_key(dataset, run_key, overwrite))
     replaced = run_key if not key_error and run_key in dataset.list_runs() else None
-    field_error = _error(lambda: check_label_field(dataset, params.get("label_field") or run_key, replaced, patches_field))
+    label_field = params.get("label_field") or run_key
+    field_error = _error(lambda: check_label_field(dataset, label_field, replaced, patches_field))
+    type_error = "" if field_error else _error(lambda: check_label_type(
+        dataset, params.get("label_type", "string"), field_path(dataset, label_field, patches_field), replaced, patches_field))
     inputs.str("run_key", default=default_key, label="Run key", required=True, description="A Python identifier",
                invalid=bool(key_error), error_message=key_error)
     inputs.str("label_field", label="Label field", description="Field for the cluster labels; defaults to the run key",
                invalid=bool(field_error), error_message=field_error)
+    label_types = types.RadioGroup(orientation="horizontal")
+    label_types.add_choice("string", label="Text", description="A string field: \"00\", \"01\", ..., \"noise\"")
+    label_types.add_choice("classification", label="Classification",
+                           description="fo.Classification labels, for FiftyOne's label filters and evaluate_classifications")
+    inputs.enum("label_type", label_types.values(), default="string", label="Label type", view=label_types,
+                invalid=bool(type_error), error_message=type_error)
     inputs.bool("overwrite", default=False, label="Overwrite",
                 description="Replace this plugin's run of that key and the field it wrote (never another field)")
 

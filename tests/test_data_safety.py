@@ -97,25 +97,32 @@ def test_comparison_reads_undeclared_label_attributes(patches):
 # --- a failed save leaves the dataset as it was ---------------------------------------------------------------
 
 
+@pytest.mark.parametrize("label_type", ["string", "classification"])
 @pytest.mark.parametrize("stage", ["saving the projection", "writing the label field", "saving the run"])
-def test_a_failed_new_run_leaves_nothing_behind(blobs, stage):
+def test_a_failed_new_run_leaves_nothing_behind(blobs, stage, label_type):
     before = _state(blobs)
     with pytest.raises(KeyboardInterrupt):
-        compute_visual_clusters(blobs, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj", progress=_fail_at(stage))
+        compute_visual_clusters(
+            blobs, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj", label_type=label_type,
+            progress=_fail_at(stage),
+        )
     assert _state(blobs) == before
 
 
+@pytest.mark.parametrize("label_type", ["string", "classification"])
 @pytest.mark.parametrize("label_field", [None, "other_field"])
 @pytest.mark.parametrize("stage", ["saving the projection", "writing the label field", "saving the run"])
-def test_a_failed_overwrite_keeps_the_previous_run_whole(blobs, stage, label_field):
+def test_a_failed_overwrite_keeps_the_previous_run_whole(blobs, stage, label_field, label_type):
     view = blobs.take(400, seed=1)  # the old run labels other samples than the new one
-    compute_visual_clusters(view, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj")
+    compute_visual_clusters(view, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj", label_type=label_type)
+    if label_type == "classification":  # a user's tag on a cluster label survives a failed overwrite
+        view.take(1, seed=0).tag_labels("checked", label_fields="vc")
     before = _state(blobs)
     old = load_clustering_run(blobs, "vc")
     with pytest.raises(KeyboardInterrupt):
         compute_visual_clusters(
             blobs, "vc", embeddings_field="embedding", projection="umap", save_brain_key="proj", label_field=label_field,
-            overwrite=True, grow=0, progress=_fail_at(stage),
+            label_type=label_type, overwrite=True, grow=0, progress=_fail_at(stage),
         )
     assert _state(blobs) == before
     again = load_clustering_run(blobs, "vc")
@@ -231,7 +238,8 @@ def test_a_save_killed_after_its_last_write_is_finished_by_the_next_call(blobs):
     assert blobs.list_runs() == ["vc"] and blobs.distinct("vc") == ["0"]
 
 
-def test_a_lost_field_declaration_is_restored(blobs):
+@pytest.mark.parametrize("label_type", ["string", "classification"])
+def test_a_lost_field_declaration_is_restored(blobs, label_type):
     """Another process saving the dataset document with a stale schema drops the label field's declaration."""
     blobs.persistent = True
     stale = subprocess.Popen(
@@ -239,12 +247,13 @@ def test_a_lost_field_declaration_is_restored(blobs):
         stdin=subprocess.PIPE, text=True,
     )
     try:
-        compute_visual_clusters(blobs, "vc", brain_key="points")
+        compute_visual_clusters(blobs, "vc", brain_key="points", label_type=label_type)
     finally:
         stale.communicate("\n", timeout=120)
     assert list_clustering_runs(blobs) == ["vc"]
     blobs.reload()
     assert blobs.has_field("vc") and blobs.count("vc") == len(blobs)
+    assert holds_run_labels(blobs, "vc")
 
 
 # --- views whose labels would land out of sight ---------------------------------------------------------------

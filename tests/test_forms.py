@@ -20,6 +20,16 @@ def test_a_users_field_is_marked_whatever_overwrite_says(blobs, form):
         assert "never overwritten" in invalid["label_field"]
 
 
+def test_a_change_of_label_type_in_a_field_and_patch_classifications_are_marked(blobs, patches, form):
+    compute_visual_clusters(blobs, "vc", brain_key="points")
+    invalid = _invalid(form("compute_visual_clusters", blobs, run_key="vc", brain_key="points", overwrite=True, label_type="classification"))
+    assert "wrote strings to field 'vc'" in invalid["label_type"]
+    assert _invalid(form("compute_visual_clusters", blobs, run_key="vc", brain_key="points", overwrite=True, label_field="cls",
+                         label_type="classification")) == {}
+    invalid = _invalid(form("compute_visual_clusters", patches, run_key="vc", brain_key="patches", label_type="classification"))
+    assert "for sample-level runs" in invalid["label_type"]
+
+
 def test_bad_identifiers_and_hyperparameters_are_marked(blobs, form):
     invalid = _invalid(form("compute_visual_clusters", blobs, run_key="bad key", brain_key="points", advanced=True, resolution=100, threshold=1.5))
     assert "identifier" in invalid["run_key"]

@@ -10,7 +10,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core.app_colours import NOISE_COLOUR
 from visual_clustering_core.encoding import NOISE, label_values
-from visual_clustering_core.runs import list_clustering_runs, load_clustering_run
+from visual_clustering_core.runs import cluster_view, list_clustering_runs, load_clustering_run
 from visual_clustering_core.sdk import compute_visual_clusters
 
 PLUGIN = "@vcl/visual-clustering"
@@ -156,6 +156,35 @@ def test_a_failure_mid_run_leaves_no_run_and_no_field(blobs):
         compute_visual_clusters(blobs, "vc", embeddings_field="embedding", projection="pca", save_brain_key="proj", progress=interrupt)
     assert set(blobs.get_field_schema()) == fields_before
     assert blobs.list_runs() == [] and "proj" not in blobs.list_brain_runs()
+
+
+def test_classification_labels_work_with_fiftyone_filters_and_evaluation(blobs, run_operator):
+    blobs.set_values("gt", [fo.Classification(label="abc"[t]) for t in blobs.values("truth")])
+    result = run_operator("compute_visual_clusters", blobs, run_key="vc", brain_key="points", label_type="classification")
+    assert result.error is None
+    assert isinstance(blobs.get_field("vc"), fo.EmbeddedDocumentField) and blobs.get_field("vc").document_type is fo.Classification
+    assert sum(blobs.count_values("vc.label").values()) == len(blobs)
+    assert len(cluster_view(blobs, "vc", 0)) == load_clustering_run(blobs, "vc").cluster_sizes[0]
+    results = blobs.evaluate_classifications("vc", gt_field="gt")
+    matrix = results.confusion_matrix(classes=["a", "b", "c"] + sorted(blobs.distinct("vc.label")))
+    truth_rows = matrix[:3]
+    assert (truth_rows.max(1) >= 0.95 * truth_rows.sum(1)).all(), "each true class falls in one cluster"
+    run_operator("rename_clustering_run", blobs, run_key="vc", new_run_key="renamed", confirm=True)
+    assert blobs.count("renamed.label") == len(blobs)
+    run_operator("delete_clustering_run", blobs, run_key="renamed")
+    assert not blobs.has_field("renamed")
+
+
+def test_the_label_type_of_a_field_never_changes_under_it(blobs, patches):
+    compute_visual_clusters(blobs, "vc", brain_key="points", label_type="classification")
+    with pytest.raises(ValueError, match="wrote classifications to field 'vc'"):
+        compute_visual_clusters(blobs, "vc", brain_key="points", overwrite=True)
+    compute_visual_clusters(blobs, "vc", brain_key="points", overwrite=True, label_field="as_text")
+    assert blobs.distinct("as_text") and not blobs.has_field("vc")
+    with pytest.raises(ValueError, match="label_type must be one of string, classification"):
+        compute_visual_clusters(blobs, "other", brain_key="points", label_type="Classification")
+    with pytest.raises(ValueError, match="for sample-level runs"):
+        compute_visual_clusters(patches, "vc", brain_key="patches", label_type="classification")
 
 
 def test_bad_sources_say_what_to_do(blobs):

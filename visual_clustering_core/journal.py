@@ -26,6 +26,8 @@ from .app_colours import forget_noise_colour, show_noise_grey
 from .encoding import decode_array, label_values, value_counts
 
 RUN_KIND = "clustering"
+CLASSIFICATION = "classification"
+LABEL_TYPES = ("string", CLASSIFICATION)  # the label field: strings, or fo.Classification labels
 BACKUP = "_vc_old_"
 NEW_BRAIN = "_vc_new_"
 _LEGACY_PENDING = re.compile(r"_pending_[0-9a-f]{8}$")  # fields a killed save of plugin 0.3 left behind
@@ -49,29 +51,31 @@ def _has_values(dataset, path):
     return dataset.exists(path).limit(1).count() > 0
 
 
-def drop_field(dataset, path):
+def drop_field(dataset, path, classification=False):
     """Delete a field and its values, declared or not."""
     if not dataset.has_field(path):
         if not _has_values(dataset, path):
             return
-        _declare(dataset, path)
+        _declare(dataset, path, classification)
     dataset.delete_sample_field(path)
 
 
 def holds_run_labels(dataset, run_key):
     """Whether the run's label field holds exactly the labels the run wrote (by their counts)."""
-    path = path_of(dataset, run_key)
-    if not field_exists(dataset, path):
+    if not field_exists(dataset, path_of(dataset, run_key)):
         return False
     labels = decode_array(dataset.load_run_results(run_key, cache=False, load_view=False).labels)
-    found = {value: n for value, n in dataset.count_values(path).items() if value is not None}
+    found = {value: n for value, n in dataset.count_values(values_path(dataset, run_key)).items() if value is not None}
     return found == value_counts(labels)
 
 
-def _declare(dataset, path):
+def _declare(dataset, path, classification=False):
     import fiftyone as fo
 
-    dataset.add_sample_field(path, fo.StringField)
+    if classification:
+        dataset.add_sample_field(path, fo.EmbeddedDocumentField, embedded_doc_type=fo.Classification)
+    else:
+        dataset.add_sample_field(path, fo.StringField)
 
 
 def _config(dataset, key):
@@ -82,6 +86,16 @@ def path_of(dataset, key):
     """Where run ``key``'s labels live."""
     config = _config(dataset, key)
     return field_path(dataset, config.label_field, getattr(config, "patches_field", None))
+
+
+def is_classification(dataset, key):
+    """Whether run ``key`` writes ``fo.Classification`` labels (runs from before label types wrote strings)."""
+    return getattr(_config(dataset, key), "label_type", None) == CLASSIFICATION
+
+
+def values_path(dataset, key):
+    """Where run ``key``'s cluster names are read: its field, or its classifications' ``label``."""
+    return path_of(dataset, key) + (".label" if is_classification(dataset, key) else "")
 
 
 def _journal(dataset, key):
@@ -133,7 +147,7 @@ class Save:
             written = {**dict.fromkeys(old_keys), **written}
             if old.label_ids is not None:
                 owners = {**dict(zip(old.label_ids, old.sample_ids)), **owners}
-        write_values(dataset, path, written, owners)
+        write_values(dataset, path, written, owners, is_classification(dataset, self.run_key))
 
     def results(self, payload):
         """Save the results and mark the run complete; returns the FiftyOne run results."""
@@ -150,19 +164,36 @@ class Save:
         return False
 
 
-def write_values(dataset, path, values, owners=None):
+def write_values(dataset, path, values, owners=None, classification=False):
     """Set ``path`` from ``{sample id: value}``, or ``{label id: value}`` with ``owners`` ``{label id: sample id}``.
 
-    A value of None clears. The field's declaration is checked afterwards and restored if a concurrent
+    A value of None clears; with ``classification`` the others go to ``fo.Classification`` labels (see
+    ``_write_classifications``). The field's declaration is checked afterwards and restored if a concurrent
     schema write dropped it.
     """
-    if not owners:
+    if classification:
+        _write_classifications(dataset, path, values)
+    elif not owners:
         dataset.set_values(path, values, key_field="id")
     else:
         dataset.set_label_values(path, [dict(sample_id=owners[k], label_id=k, value=v) for k, v in values.items()], dynamic=True)
     dataset.reload()
     if not dataset.has_field(path) and any(v is not None for v in values.values()):
-        _declare(dataset, path)
+        _declare(dataset, path, classification)
+
+
+def _write_classifications(dataset, path, values):
+    """Sample-level classifications: a sample's existing label gets the new ``label`` (its id, tags and
+    attributes stay, so a rolled-back overwrite gives back the very same labels); other samples get a new label."""
+    import fiftyone as fo
+
+    labelled = set(dataset.exists(path).values("id")) if dataset.has_field(path) else set()
+    kept = {k: v for k, v in values.items() if v is not None and k in labelled}
+    new = {k: None if v is None else fo.Classification(label=v) for k, v in values.items() if k not in kept}
+    if kept:
+        dataset.set_values(path + ".label", kept, key_field="id")
+    if new:
+        dataset.set_values(path, new, key_field="id")
 
 
 def _set_journal(dataset, key, journal):
@@ -179,7 +210,7 @@ def roll_back(dataset, run_key):
     if backup in dataset.list_runs() and path_of(dataset, backup) == path:
         restore_labels(dataset, backup, path)
     else:
-        drop_field(dataset, path)
+        drop_field(dataset, path, is_classification(dataset, run_key))
     brain_key = getattr(_config(dataset, run_key), "save_brain_key", None)
     if brain_key and NEW_BRAIN + brain_key in dataset.list_brain_runs():
         dataset.delete_brain_run(NEW_BRAIN + brain_key)
@@ -194,7 +225,7 @@ def restore_labels(dataset, key, path):
     values = label_values(decode_array(results.labels))
     if results.label_ids is None:
         stale = dict.fromkeys(dataset.exists(path).values("id"))
-        write_values(dataset, path, {**stale, **dict(zip(results.sample_ids, values))})
+        write_values(dataset, path, {**stale, **dict(zip(results.sample_ids, values))}, classification=is_classification(dataset, key))
         return
     list_path = path.rsplit(".", 1)[0]
     sample_ids, label_ids = dataset.values(["id", list_path + ".id"])
@@ -210,7 +241,7 @@ def finish(dataset, run_key):
     if backup in dataset.list_runs():
         old_path = path_of(dataset, backup)
         if old_path != path_of(dataset, run_key) and holds_run_labels(dataset, backup):
-            drop_field(dataset, old_path)
+            drop_field(dataset, old_path, is_classification(dataset, backup))
             forget_noise_colour(dataset, old_path)
         dataset.delete_run(backup)
     brain_key = getattr(_config(dataset, run_key), "save_brain_key", None)
@@ -270,7 +301,7 @@ def repair_runs(dataset, force=False):
             dataset.delete_run(key)  # registered without results by a killed save of plugin 0.3
             done.append(f"deleted run {key!r}, which was saved without results")
         elif not dataset.has_field(path := path_of(dataset, key)) and _has_values(dataset, path):
-            _declare(dataset, path)  # a concurrent schema write dropped the declaration
+            _declare(dataset, path, is_classification(dataset, key))  # a concurrent schema write dropped the declaration
             done.append(f"declared the label field of run {key!r} again")
     for name in list(dataset.get_field_schema()):
         if _LEGACY_PENDING.search(name):

@@ -17,7 +17,7 @@ import numpy as np
 from . import journal
 from .app_colours import forget_noise_colour, move_noise_colour
 from .encoding import cluster_value, decode_array, encode_array, label_values
-from .journal import RUN_KIND, field_exists, field_path, holds_run_labels, path_of, repair_runs
+from .journal import CLASSIFICATION, LABEL_TYPES, RUN_KIND, field_exists, field_path, holds_run_labels, path_of, repair_runs
 from .saved_projections import release_projection
 _RESERVED = {"id", "_id", "filepath", "tags", "metadata", "created_at", "last_modified_at", "media_type"}
 
@@ -27,7 +27,7 @@ def check_key(run_key, what="run_key"):
         raise ValueError(f"{what} must be a Python identifier that does not start with '_', like 'visual_clusters'; got {run_key!r}.")
 
 
-def check_new_run(sample_collection, run_key, label_field, overwrite, patches_field=None):
+def check_new_run(sample_collection, run_key, label_field, overwrite, patches_field=None, label_type="string"):
     """Raise a ValueError saying what to do if the run or its field would clobber something.
 
     Returns the key of the clustering run this one replaces (``overwrite=True``), or None.
@@ -35,7 +35,25 @@ def check_new_run(sample_collection, run_key, label_field, overwrite, patches_fi
     dataset = sample_collection._dataset
     replaced = check_run_key(dataset, run_key, overwrite)
     check_label_field(dataset, label_field, replaced, patches_field)
+    check_label_type(dataset, label_type, field_path(dataset, label_field, patches_field), replaced, patches_field)
     return replaced
+
+
+def check_label_type(dataset, label_type, path, replaced=None, patches_field=None):
+    """Refuse an unknown label type, classifications of patches, and a change of type within one field."""
+    if label_type not in LABEL_TYPES:
+        raise ValueError(f"label_type must be one of {', '.join(LABEL_TYPES)}; got {label_type!r}.")
+    if label_type == CLASSIFICATION and patches_field is not None:
+        raise ValueError(
+            "label_type 'classification' is for sample-level runs: a patch's cluster is an attribute of its label. "
+            "Use label_type 'string'."
+        )
+    if replaced and path_of(dataset, replaced) == path and (label_type == CLASSIFICATION) != journal.is_classification(dataset, replaced):
+        raise ValueError(
+            f"run {replaced!r} wrote {'classifications' if label_type != CLASSIFICATION else 'strings'} to field {path!r}; "
+            f"a run of label_type {label_type!r} cannot replace them there: choose another label_field, or delete run "
+            f"{replaced!r} first."
+        )
 
 
 def check_run_key(dataset, run_key, overwrite):
@@ -113,7 +131,7 @@ def save_run(sample_collection, run_key, config, features, labels, extra=None, o
     (under a temporary key, swapped in with the run).
     """
     dataset = sample_collection._dataset  # repaired by the caller; checked again, as minutes may have passed
-    replaced = check_new_run(sample_collection, run_key, config["label_field"], overwrite, features.patches_field)
+    replaced = check_new_run(sample_collection, run_key, config["label_field"], overwrite, features.patches_field, config["label_type"])
     if save_projection:
         check_brain_key(dataset, config["save_brain_key"], overwrite)
     labels = np.asarray(labels, dtype=np.int32)
@@ -247,7 +265,7 @@ def delete_clustering_run(sample_collection, run_key, keep_projection=False):
     release_projection(dataset, run_key, keep=keep_projection)
     path = path_of(dataset, run_key)
     if holds_run_labels(dataset, run_key):
-        journal.drop_field(dataset, path)
+        journal.drop_field(dataset, path, journal.is_classification(dataset, run_key))
         forget_noise_colour(dataset, path)
     elif field_exists(dataset, path):
         warnings.warn(f"field {path!r} no longer holds the labels of run {run_key!r} (it was edited or replaced); it is kept.", stacklevel=2)
@@ -265,5 +283,5 @@ def cluster_view(sample_collection, run_key, cluster):
     value = cluster_value(int(cluster), n_clusters)
     patches_field = getattr(config, "patches_field", None)
     if patches_field is None:
-        return sample_collection.match(F(config.label_field) == value)
+        return sample_collection.match(F(journal.values_path(dataset, run_key)) == value)
     return sample_collection.filter_labels(patches_field, F(config.label_field) == value)

@@ -49,6 +49,7 @@ def compute_visual_clusters(
     projection="umap",
     save_brain_key=None,
     label_field=None,
+    label_type="string",
     overwrite=False,
     progress=None,
     **hyperparameters,
@@ -65,6 +66,8 @@ def compute_visual_clusters(
             Embeddings panel; by default ``<run_key>_<projection>``, or the projection an earlier run saved
             from the same field (reused, not recomputed); False: not saved
         label_field: field for the cluster labels ("0", "1", ..., zero-padded past 10 clusters, "noise"); default: ``run_key``
+        label_type: "string" (a string field), or "classification": ``fo.Classification`` labels, for FiftyOne's
+            label filters and evaluation (sample-level runs only)
         overwrite: replace this plugin's own run of that key, the field it wrote and the visualization it saved
             (never another field or run); the old ones stay until the new ones are complete
         progress: optional ``callable(fraction, label)``
@@ -84,7 +87,7 @@ def compute_visual_clusters(
 
     sources = dict(brain_key=brain_key, embeddings_field=embeddings_field, projection=projection)
     return _cluster_and_save(
-        sample_collection, run_key, "visual_clustering", cluster, sources, save_brain_key, label_field, overwrite, progress
+        sample_collection, run_key, "visual_clustering", cluster, sources, save_brain_key, label_field, label_type, overwrite, progress
     )
 
 
@@ -97,6 +100,7 @@ def compute_baseline_clusters(
     projection="none",
     save_brain_key=None,
     label_field=None,
+    label_type="string",
     overwrite=False,
     progress=None,
     n_clusters=8,
@@ -119,11 +123,11 @@ def compute_baseline_clusters(
 
     sources = dict(brain_key=brain_key, embeddings_field=embeddings_field, projection=projection)
     return _cluster_and_save(
-        sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, overwrite, progress
+        sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, label_type, overwrite, progress
     )
 
 
-def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, overwrite, progress):
+def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save_brain_key, label_field, label_type, overwrite, progress):
     """Load the points, ``cluster(points) -> (labels, params, images)``, and save the run, all or nothing."""
     started = time.perf_counter()
     label_field = label_field or run_key
@@ -132,7 +136,7 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
     repair_runs(dataset)
     brain_key = sources["brain_key"]
     patches_field = dataset.get_brain_info(brain_key).config.patches_field if brain_key in dataset.list_brain_runs() else None
-    check_new_run(sample_collection, run_key, label_field, overwrite, patches_field)
+    check_new_run(sample_collection, run_key, label_field, overwrite, patches_field, label_type)
     check_brain_key(dataset, save_brain_key, overwrite)
     progress = progress or (lambda fraction, label: None)
     sources, save_brain_key, owned = _projection_plan(sample_collection, run_key, sources, save_brain_key, overwrite)
@@ -148,6 +152,7 @@ def _cluster_and_save(sample_collection, run_key, method, cluster, sources, save
     config = dict(
         method=method,
         label_field=label_field,
+        label_type=label_type,
         source=features.source,
         patches_field=features.patches_field,
         params=params,
