@@ -1,4 +1,4 @@
-"""FiftyOne plugin entry point: registers the visual clustering operators.
+"""FiftyOne plugin entry point: registers the visual clustering operators and the Clustering runs panel.
 
 | Clustering embeddings by segmenting an image of their plot.
 """

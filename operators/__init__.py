@@ -3,6 +3,7 @@
 from .compare import CompareClusteringRuns
 from .compute import ComputeBaselineClusters, ComputeVisualClusters
 from .manage import DeleteClusteringRun, GetClusteringRunInfo, LoadClusterView, RenameClusteringRun
+from .panel import ClusteringRunsPanel
 
 OPERATORS = (
     ComputeVisualClusters,
@@ -12,4 +13,5 @@ OPERATORS = (
     RenameClusteringRun,
     DeleteClusteringRun,
     LoadClusterView,
+    ClusteringRunsPanel,
 )

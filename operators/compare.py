@@ -25,9 +25,10 @@ def truth_fields(dataset):
     )
 
 
-def cluster_fields(dataset):
-    """The label fields clustering runs wrote: no ground truth."""
-    return {dataset.get_run_info(key).config.label_field for key in list_clustering_runs(dataset)}
+def truth_choices(dataset):
+    """The fields offered as ground truth: true classes, not the label fields clustering runs wrote."""
+    written = {dataset.get_run_info(key).config.label_field for key in list_clustering_runs(dataset)}
+    return [f for f in truth_fields(dataset) if f not in written]
 
 
 class CompareClusteringRuns(foo.Operator):
@@ -44,7 +45,7 @@ class CompareClusteringRuns(foo.Operator):
     def resolve_input(self, ctx):
         inputs = types.Object()
         if run_choice(ctx, inputs, name="run_keys", label="Runs to compare", multiple=True) is not None:
-            fields = [f for f in truth_fields(ctx.dataset) if f not in cluster_fields(ctx.dataset)]
+            fields = truth_choices(ctx.dataset)
             inputs.enum(
                 "gt_field",
                 fields,

@@ -9,6 +9,7 @@ import os
 import socket
 import subprocess
 import time
+from collections import Counter
 from pathlib import Path
 
 import fiftyone as fo
@@ -223,4 +224,18 @@ def _use_the_app(page, app_dataset, shots):
     page.wait_for_timeout(1500)  # let the plot draw its colours
     page.screenshot(path=shots / "app_embeddings.png")
     assert (shots / "app_embeddings.png").stat().st_size > 20_000
+
+    # The Clustering runs panel: both runs against the digits; a click on a cell opens its samples.
+    page.locator("[data-cy=new-panel-btn]").last.click()
+    page.get_by_text("Clustering runs", exact=True).first.click()
+    page.get_by_text("Agreement (AMI on the points both labelled)").wait_for()
+    largest = Counter(t for t, label in zip(truth, labels) if label == "00")  # the largest cluster's classes
+    _, count = largest.most_common(1)[0]
+    plot = page.locator(".js-plotly-plot", has_text="app_clusters: clusters (rows) x ground_truth")
+    plot.scroll_into_view_if_needed()
+    cells = [cell.bounding_box() for cell in plot.get_by_text(str(count), exact=True).all()]
+    cell = min(cells, key=lambda box: box["y"])  # row 00, the top one
+    page.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
+    page.get_by_text(f"{count:,} samples").first.wait_for()
+    page.screenshot(path=shots / "app_panel_click.png")
 

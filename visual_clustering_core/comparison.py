@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 import numpy as np
 
 from . import metrics
+from .encoding import cluster_value
 from .journal import field_exists, field_path
 from .runs import load_clustering_run
 
@@ -22,6 +23,7 @@ class Comparison:
     shared: np.ndarray  # how many points each pair of runs both labelled (the diagonal: each run's own)
     gt_field: str = None
     cluster_purity: dict = field(default_factory=dict)  # run key -> per-cluster rows
+    confusions: dict = field(default_factory=dict)  # run key -> (counts, cluster names, class names): clusters x classes
     warnings: list = field(default_factory=list)  # where the runs cover different points
     plot_path: str = None
     heatmap_path: str = None  # the agreement and, with a truth, each run's clusters against the classes
@@ -60,17 +62,22 @@ def _keys(run):
     return run.label_ids if run.label_ids is not None else run.sample_ids
 
 
-def ground_truth(dataset, gt_field, patches_field=None):
-    """``{sample or label id: class}`` from a sample field (a Classification's label is used), or an attribute of the patches."""
+def truth_path(dataset, gt_field):
+    """Where a sample field's true classes are: the field, or its Classification's label."""
     import fiftyone as fo
 
+    if not dataset.has_sample_field(gt_field):
+        raise ValueError(f"{gt_field!r} is not a field of dataset {dataset.name!r}; pass the field holding the true classes.")
+    kind = dataset.get_field(gt_field)
+    if isinstance(kind, fo.EmbeddedDocumentField) and issubclass(kind.document_type, fo.Classification):
+        return gt_field + ".label"
+    return gt_field
+
+
+def ground_truth(dataset, gt_field, patches_field=None):
+    """``{sample or label id: class}`` from a sample field (a Classification's label is used), or an attribute of the patches."""
     if patches_field is None:
-        if not dataset.has_sample_field(gt_field):
-            raise ValueError(f"{gt_field!r} is not a field of dataset {dataset.name!r}; pass the field holding the true classes.")
-        kind = dataset.get_field(gt_field)
-        if isinstance(kind, fo.EmbeddedDocumentField) and issubclass(kind.document_type, fo.Classification):
-            gt_field += ".label"
-        ids, values = dataset.values(["id", gt_field])
+        ids, values = dataset.values(["id", truth_path(dataset, gt_field)])
     else:
         path = field_path(dataset, gt_field, patches_field)
         if not field_exists(dataset, path):
@@ -104,7 +111,7 @@ def compare_clustering_runs(sample_collection, run_keys, gt_field=None, plot_pat
     empty = [run.run_key for run, labels in zip(runs, labelled) if not labels]
     if empty:
         raise ValueError(f"runs {empty} labelled no point" + (f" with a value in {gt_field!r}." if gt_field else "."))
-    rows, purity = [], {}
+    rows, purity, confusions = [], {}, {}
     for run, labels in zip(runs, labelled):
         values = np.array(list(labels.values()))
         row = {"run_key": run.run_key, "method": run.config["method"], "n_points": len(values), **metrics.summary(values)}
@@ -113,6 +120,7 @@ def compare_clustering_runs(sample_collection, run_keys, gt_field=None, plot_pat
             truth = np.array([classes[key] for key in labels])
             row |= metrics.scores(truth, values)
             purity[run.run_key] = metrics.cluster_purity(truth, values)
+            confusions[run.run_key] = _confusion(labels, classes)
         rows.append(row)
     agreement, shared = _pairwise(labelled)
     comparison = Comparison(
@@ -122,26 +130,35 @@ def compare_clustering_runs(sample_collection, run_keys, gt_field=None, plot_pat
         shared=shared,
         gt_field=gt_field,
         cluster_purity=purity,
+        confusions=confusions,
         warnings=_coverage_warnings(run_keys, labelled, shared),
     )
     if plot_path:
         comparison.plot_path = _plot(runs, classes, gt_field, plot_path)
-        comparison.heatmap_path = _heatmaps(comparison, labelled, classes, str(plot_path).rsplit(".", 1)[0] + "_tables.png")
+        comparison.heatmap_path = _heatmaps(comparison, str(plot_path).rsplit(".", 1)[0] + "_tables.png")
     return comparison
 
 
-def _heatmaps(comparison, labelled, classes, path):
+def _confusion(labels, classes):
+    """Points of each cluster (rows, noise last) in each true class (columns), and the rows' and columns' names
+    (the clusters named as in the label field)."""
+    clusters = sorted(set(labels.values()), key=lambda c: (c < 0, c))
+    names = sorted({str(classes[k]) for k in labels})
+    row, column = {c: i for i, c in enumerate(clusters)}, {n: j for j, n in enumerate(names)}
+    counts = np.zeros((len(clusters), len(names)), int)
+    for k, cluster in labels.items():
+        counts[row[cluster], column[str(classes[k])]] += 1
+    n_clusters = max(clusters) + 1
+    return counts, [cluster_value(c, n_clusters) for c in clusters], names
+
+
+def _heatmaps(comparison, path):
     """The agreement matrix and, with a truth, each run's confusion of clusters (rows) against classes."""
     from .plotting import save_heatmaps
 
-    panels = [(comparison.agreement, comparison.run_keys, comparison.run_keys, "agreement between runs (AMI)")] if len(labelled) > 1 else []
-    for key, labels in zip(comparison.run_keys, labelled) if classes is not None else ():
-        clusters = sorted(set(labels.values()), key=lambda c: (c < 0, c))
-        names = sorted({str(classes[k]) for k in labels})
-        counts = np.zeros((len(clusters), len(names)))
-        for k, cluster in labels.items():
-            counts[clusters.index(cluster), names.index(str(classes[k]))] += 1
-        panels.append((counts, [_cluster_name(c) for c in clusters], names, f"{key}: clusters x {comparison.gt_field}"))
+    keys = comparison.run_keys
+    panels = [(comparison.agreement, keys, keys, "agreement between runs (AMI)")] if len(keys) > 1 else []
+    panels += [(counts, rows, columns, f"{key}: clusters x {comparison.gt_field}") for key, (counts, rows, columns) in comparison.confusions.items()]
     return str(save_heatmaps(panels, path)) if panels else None
 
 
