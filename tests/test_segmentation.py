@@ -1,4 +1,5 @@
 import numpy as np
+import pytest
 
 from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
@@ -60,6 +61,28 @@ def test_an_even_ring_is_one_cluster():
     rows, cols = (48 + radius * np.sin(angle)).astype(int), (48 + radius * np.cos(angle)).astype(int)
     counts = np.bincount(rows * 96 + cols, minlength=96 * 96).reshape(96, 96)
     assert _clusters(counts)[0] == 1
+
+
+def _line_counts(x, y, shape=(96, 96)):
+    return np.bincount(y.astype(int) * shape[1] + x.astype(int), minlength=shape[0] * shape[1]).reshape(shape)
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_a_thin_sinuous_line_is_one_cluster(seed):
+    """Smoothed wider than the line, the density counts points per length, which dips where the line is steep
+    (here to about 0.7 at a slope of 0.94; steeper lines may still split)."""
+    rng = np.random.default_rng(seed)
+    x = rng.uniform(8, 88, 3000)
+    y = 48 + 8 * np.sin(2 * np.pi * 1.5 * (x - 8) / 80 + rng.uniform(0, 2 * np.pi)) + rng.normal(0, 0.4, 3000)
+    assert _clusters(_line_counts(x, y))[0] == 1
+
+
+@pytest.mark.parametrize("seed", range(3))
+def test_a_thin_line_thinned_to_a_fifth_is_two_clusters(seed):
+    rng = np.random.default_rng(seed)
+    x = np.r_[rng.uniform(8, 42, 1500), rng.uniform(42, 54, 100), rng.uniform(54, 88, 1500)]
+    y = 48 + rng.normal(0, 0.4, len(x))
+    assert _clusters(_line_counts(x, y))[0] == 2
 
 
 def test_pixels_no_point_reaches_belong_to_no_basin():

@@ -25,8 +25,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     The points are rendered into a square density image and a small U-Net
     marks the cluster areas; areas a gap separates are never joined. The density's modes, merged unless a valley deep
     relative to the lower one and significant for its number of points
-    separates them, decide which cluster each area pixel belongs to, and every
-    point takes the label of the pixel it falls in. No hyperparameter has to
+    separates them, decide which cluster each area pixel belongs to; bands
+    that cross are followed straight through the crossing; and every point
+    takes the label of the pixel it falls in. No hyperparameter has to
     be set.
 
     Parameters

@@ -11,8 +11,13 @@ density's call, the way a person splits a plot:
    (``PERSISTENCE``) *and* the dip is too deep to be noise for the number of
    points under the smoothing kernel (``SIGNIFICANCE``, in standard deviations
    of their Poisson count). A visible gap is a pass of zero, so separate groups stay apart
-   whatever their size; a bump of a few points is noise and merges;
-3. area pixels take their basin's cluster; points near an area, in the same
+   whatever their size; a bump of a few points is noise and merges. Along a
+   line thinner than the smoothing kernel the smoothed density counts points
+   per length, which dips wherever the line turns steeper while the plot looks
+   the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
+   splits;
+3. area pixels take their basin's cluster, and a cluster shaped like bands
+   that cross is split into its bands (``crossings``); points near an area, in the same
    basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius).
    Pixels no point reaches are never labelled.
 """
@@ -22,9 +27,14 @@ from scipy import ndimage
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
+from .crossings import split_crossings
+
 PERSISTENCE = 0.7
 TOP = 0.7
 SIGNIFICANCE = 3.0
+RIDGE_PERSISTENCE = 0.5
+RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
+RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
@@ -39,12 +49,14 @@ def density_basins(density, sigma):
 
 
 def _passes(labels, density):
-    """For each pair of 4-neighbouring labels > 0: the pair (a < b) and its pass, the highest density where they meet."""
+    """For each pair of 4-neighbouring labels > 0: the pair (a < b), its pass (the highest density where they meet)
+    and the flat index of the pass's pixel."""
+    pixel = np.arange(labels.size).reshape(labels.shape)
     a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
     b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
     boundary = (a != b) & (a > 0) & (b > 0)
     if not boundary.any():
-        return np.zeros((0, 2), np.int64), np.zeros(0)
+        return np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0, np.int64)
     d = np.minimum(
         np.concatenate([density[:, :-1].ravel(), density[:-1, :].ravel()]),
         np.concatenate([density[:, 1:].ravel(), density[1:, :].ravel()]),
@@ -52,9 +64,24 @@ def _passes(labels, density):
     n = int(labels.max()) + 1
     key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
     pairs, inverse = np.unique(key, return_inverse=True)
-    passes = np.zeros(len(pairs))
-    np.maximum.at(passes, inverse, d)
-    return np.c_[pairs // n, pairs % n], passes
+    order = np.lexsort((d, inverse))
+    highest = order[np.r_[np.flatnonzero(np.diff(inverse[order])), len(order) - 1]]
+    where = np.concatenate([pixel[:, :-1].ravel(), pixel[:-1, :].ravel()])[boundary][highest]
+    return np.c_[pairs // n, pairs % n], d[highest], where
+
+
+def on_ridge(density, where, sigma):
+    """Whether each pixel (flat index) lies on a line thinner than the smoothing kernel: the density's profile
+    across it is narrower than ``RIDGE_WIDTH`` sigma (a Gaussian profile of width s has curvature -density / s^2)
+    and bends along it less than ``RIDGE_FLATNESS`` times across it (a pass between two blobs bends as much)."""
+    d_row, d_col = np.gradient(density.astype(np.float64))
+    h_rr, h_rc = np.gradient(d_row)
+    h_cr, h_cc = np.gradient(d_col)
+    rr, cc, rc = h_rr.ravel()[where], h_cc.ravel()[where], (h_rc.ravel()[where] + h_cr.ravel()[where]) / 2
+    spread = np.sqrt(((rr - cc) / 2) ** 2 + rc**2)
+    across, along = (rr + cc) / 2 - spread, (rr + cc) / 2 + spread
+    narrow = density.ravel()[where] < -across * (RIDGE_WIDTH * sigma) ** 2
+    return narrow & (along < -RIDGE_FLATNESS * across)
 
 
 def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significance=SIGNIFICANCE):
@@ -68,11 +95,14 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     ``persistence`` times the lower height and the dip is significant: the
     Poisson counts under the smoothing kernel (density x 4 pi sigma^2) at
     that height and at the pass differ by ``significance`` standard deviations.
+    A pass on a thin line (``on_ridge``) must be below ``RIDGE_PERSISTENCE``
+    times the lower height instead.
     """
-    pairs, passes = _passes(basins, density)
+    pairs, passes, where = _passes(basins, density)
     parent = np.arange(n + 1)
     if n == 0 or len(pairs) == 0:
         return parent
+    depth = np.where(on_ridge(density, where, sigma), min(RIDGE_PERSISTENCE, persistence), persistence)
     index = np.arange(1, n + 1)
     peak = np.r_[0.0, ndimage.maximum(density, basins, index)]
     mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
@@ -87,13 +117,13 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
         return i
 
     order = np.argsort(-passes, kind="stable")
-    for (a, b), level in zip(pairs[order], passes[order]):
+    for (a, b), level, deep in zip(pairs[order], passes[order], depth[order]):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
         top = height[lower]
-        if level < persistence * top and (top - level) * np.sqrt(kernel) >= significance * np.sqrt(top + level):
+        if level < deep * top and (top - level) * np.sqrt(kernel) >= significance * np.sqrt(top + level):
             continue
         parent[lower] = upper
         members[upper] += members[lower]
@@ -152,11 +182,12 @@ def split_by_density(density, sigma, mask, persistence=PERSISTENCE, significance
 def label_map(basins, regions, clusters, counts, grow, reach, min_cluster_size):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
-    Area pixels take their region's cluster; clusters of fewer than
+    Area pixels take their region's cluster; a cluster shaped like crossing
+    bands is split into its bands (``split_crossings``); clusters of fewer than
     ``min_cluster_size`` points are dropped, so their points may join a near
     cluster; then the clusters grow (``grow_labels``) and are ranked by size.
     """
-    areas = _drop_small(cluster_areas(regions, clusters), counts, min_cluster_size)
+    areas = _drop_small(split_crossings(cluster_areas(regions, clusters)), counts, min_cluster_size)
     return _rank_clusters(grow_labels(areas, grow, reach, basins), counts)
 
 
