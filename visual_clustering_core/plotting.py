@@ -46,21 +46,23 @@ def save_diagnostics(estimator, X, path, title=None):
 
     Density (the smoothed counts the split is decided on), the cluster-area
     mask, the density's modes and their basins, the basins merged into
-    clusters, the label map points read, and the points by cluster.
+    clusters (bands that cross cut into their bands), the label map points
+    read, and the points by cluster.
     """
     import matplotlib
 
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
+    from .segmentation import cluster_areas, split_crossings
+
     e = estimator
-    merged = np.where(e.regions_ > 0, e.region_clusters_[e.regions_], 0)
-    _, merged = np.unique(merged, return_inverse=True)
+    groups, merged = np.unique(split_crossings(cluster_areas(e.regions_, e.region_clusters_)), return_inverse=True)
     panels = [
         (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
         (e.mask_.astype(float), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)"), False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
-        (merged.reshape(e.basins_.shape) - 1, f"areas merged: {len(np.unique(e.region_clusters_[1:]))} groups", True),
+        (merged.reshape(e.basins_.shape) - 1, f"areas merged, cut at crossings: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
     ]
     fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))
