@@ -17,11 +17,11 @@ def _thick(mask, width=7):
     return ndimage.binary_dilation(mask, iterations=width // 2)
 
 
-def _x(size=128):
+def _x(size=128, width=7):
     mask = np.zeros((size, size), bool)
-    _band(mask, (10, 10), (117, 117))
-    _band(mask, (10, 117), (117, 10))
-    return _thick(mask)
+    _band(mask, (10, 10), (size - 11, size - 11))
+    _band(mask, (10, size - 11), (size - 11, 10))
+    return _thick(mask, width)
 
 
 def test_two_crossing_bands_are_two_lines():
@@ -65,3 +65,11 @@ def test_split_crossings_gives_the_second_band_a_new_cluster_and_leaves_the_othe
     assert set(np.unique(split)) == {0, 1, 2, 3}
     assert (split[areas == 2] == 2).all() and (split[areas == 0] == 0).all()
     assert {split[15, 15], split[15, 112]} == {1, 3}
+
+
+def test_a_large_area_is_analysed_subsampled_and_labelled_whole():
+    mask = _x(size=1200, width=41)
+    split = split_crossings(mask.astype(np.int32))
+    assert set(np.unique(split)) == {0, 1, 2}
+    assert (split[mask] > 0).all() and (split[~mask] == 0).all()
+    assert split[30, 30] == split[1170, 1170] != split[30, 1170] == split[1170, 30]

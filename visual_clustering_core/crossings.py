@@ -21,6 +21,7 @@ MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give
 DIRECTION_SPAN = 2.0  # a branch's direction: from the junction to its pixels within this many widths
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
+MAX_SIDE = 512  # larger areas (resolution above 512) are analysed subsampled to this side, so the step stays cheap
 EIGHT = np.ones((3, 3), bool)
 
 
@@ -35,7 +36,7 @@ def split_crossings(areas):
         mask = areas[box] == cluster
         if mask.mean() > MAX_FILL:
             continue
-        lines = line_labels(mask)
+        lines = _subsampled_lines(mask)
         if lines is None:
             continue
         crop = out[box]
@@ -50,9 +51,11 @@ def line_labels(mask):
     if skeleton is None:
         return None
     junctions = skeleton & (ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant") >= 4)
+    if not junctions.any():
+        return None
     hubs, n_hubs = ndimage.label(ndimage.distance_transform_edt(~junctions) <= width, structure=EIGHT)
     branches, n_branches = ndimage.label(skeleton & (hubs == 0), structure=EIGHT)
-    if n_hubs == 0 or n_branches < 4:
+    if n_branches < 4:
         return None
     long = np.bincount(branches.ravel(), minlength=n_branches + 1) >= MIN_LENGTH * width
     long[0] = False
@@ -89,6 +92,20 @@ def line_labels(mask):
     seeds = number[line[branches]] * (branches > 0)
     _, (rows, cols) = ndimage.distance_transform_edt(seeds == 0, return_indices=True)
     return np.where(mask, seeds[rows, cols], 0)
+
+
+def _subsampled_lines(mask):
+    """``line_labels`` of a mask of any size: found on the mask subsampled to ``MAX_SIDE``, then every mask pixel
+    takes the line of the nearest subsampled one."""
+    step = -(-max(mask.shape) // MAX_SIDE)
+    if step == 1:
+        return line_labels(mask)
+    lines = line_labels(mask[::step, ::step])
+    if lines is None:
+        return None
+    lines = np.repeat(np.repeat(lines, step, axis=0), step, axis=1)[: mask.shape[0], : mask.shape[1]]
+    _, (rows, cols) = ndimage.distance_transform_edt(lines == 0, return_indices=True)
+    return np.where(mask, lines[rows, cols], 0)
 
 
 def _skeleton(mask):
