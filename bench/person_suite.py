@@ -334,6 +334,7 @@ SUITE = {
     "sine string of 20 Gaussians": lambda r: _sine_string(r, 20, 4_000, 0.12),
     "ring around two blobs (300)": lambda r: _ring_and_blobs(r, 300),
     "dense and sparse blob touching (200)": lambda r: _unequal_touching(r, 200),
+    "dense and sparse blob touching (3000)": lambda r: _unequal_touching(r, 3_000),
     "three loose groups (120)": lambda r: _loose_groups(r, 120, [(0, 0), (4, 0), (2, 3.5)], 0.6),
     "four loose groups (400)": lambda r: _loose_groups(r, 400, [(0, 0), (5, 0), (0, 5), (5, 5)], 0.9),
     "two sparse groups (100)": lambda r: _loose_groups(r, 100, [(0, 0), (4, 1)], 0.7),

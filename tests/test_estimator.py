@@ -103,6 +103,18 @@ def test_crossing_bands_are_split_as_well_as_the_nearest_band_labels_them():
     assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.03
 
 
+@pytest.mark.xfail(
+    strict=True,
+    reason="smoothed at the dense blob's point spacing, the sparse blob's top is noisy beads: its valley, at 0.42 of "
+    "its height, has z 2.7 < 3 under one kernel; seeds 0 and 1 merge (density-adaptive smoothing fixes them but "
+    "splits thin lines, whose 2-D density is low)",
+)
+def test_a_dense_blob_touching_a_sparse_one_is_split_whatever_the_seed():
+    for seed in range(3):
+        X, truth = person_suite._unequal_touching(np.random.default_rng(seed), 3_000)
+        assert VisualClustering().fit(X).n_clusters_ == 2, f"seed {seed}"
+
+
 def test_no_structure_gives_at_most_one_cluster():
     X, _ = toy_dataset("no_structure")
     assert VisualClustering().fit(X).n_clusters_ <= 1
