@@ -3,6 +3,7 @@ import pytest
 
 from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
+    CoarseScales,
     cluster_areas,
     density_basins,
     grow_labels,
@@ -61,6 +62,25 @@ def test_an_even_ring_is_one_cluster():
     rows, cols = (48 + radius * np.sin(angle)).astype(int), (48 + radius * np.cos(angle)).astype(int)
     counts = np.bincount(rows * 96 + cols, minlength=96 * 96).reshape(96, 96)
     assert _clusters(counts)[0] == 1
+
+
+def _dense_and_sparse_counts(seed=3):
+    rng = np.random.default_rng(seed)
+    points = np.concatenate([rng.normal((48, 34), 5.5, (2000, 2)), rng.normal((48, 60), 8, (700, 2))]).round().astype(int)
+    points = points[((points >= 0) & (points < 96)).all(1)]
+    return np.bincount(points[:, 0] * 96 + points[:, 1], minlength=96 * 96).reshape(96, 96)
+
+
+def test_a_sparse_group_is_tested_at_a_scale_holding_as_many_points():
+    counts = _dense_and_sparse_counts()
+    sigma = density_scale(counts)
+    scale = CoarseScales(smoothed_density(counts, sigma), sigma).scale
+    assert scale[48 * 96 + 34] == 0 and scale[48 * 96 + 60] > 0
+
+
+def test_a_sparse_blob_touching_a_dense_one_stays_apart():
+    """Under the dense blob's kernel the sparse one's valley is not significant; at its own test scale it is."""
+    assert _clusters(_dense_and_sparse_counts())[0] == 2
 
 
 def _line_counts(x, y, shape=(96, 96)):

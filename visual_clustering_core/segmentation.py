@@ -11,7 +11,10 @@ density's call, the way a person splits a plot:
    (``PERSISTENCE``) *and* the dip is too deep to be noise for the number of
    points under the smoothing kernel (``SIGNIFICANCE``, in standard deviations
    of their Poisson count). A visible gap is a pass of zero, so separate groups stay apart
-   whatever their size; a bump of a few points is noise and merges. Along a
+   whatever their size; a bump of a few points is noise and merges. A dip
+   between two groups too sparse for the kernel (chosen for the dense ones)
+   is tested again at the coarser scale that holds as many points
+   (``CoarseScales``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
@@ -21,6 +24,8 @@ density's call, the way a person splits a plot:
    basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius).
    Pixels no point reaches are never labelled.
 """
+
+from functools import cached_property
 
 import numpy as np
 from scipy import ndimage
@@ -32,6 +37,7 @@ from .crossings import split_crossings
 PERSISTENCE = 0.7
 TOP = 0.7
 SIGNIFICANCE = 3.0
+COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
@@ -95,8 +101,13 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     ``persistence`` times the lower height and the dip is significant: the
     Poisson counts under the smoothing kernel (density x 4 pi sigma^2) at
     that height and at the pass differ by ``significance`` standard deviations.
-    A pass on a thin line (``on_ridge``) must be below ``RIDGE_PERSISTENCE``
-    times the lower height instead.
+    A dip that is not significant under the sigma kernel is tested again at
+    the scale its two ends need to hold as many points as the typical point's
+    kernel does (``CoarseScales``): smoothed for the dense groups, a sparse group
+    is otherwise judged on a handful of points however many it holds; the dip
+    must still be below ``persistence`` of the peak at that scale. A pass on a
+    thin line (``on_ridge``) must be below ``RIDGE_PERSISTENCE`` times the
+    lower height instead.
     """
     pairs, passes, where = _passes(basins, density)
     parent = np.arange(n + 1)
@@ -106,9 +117,11 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     index = np.arange(1, n + 1)
     peak = np.r_[0.0, ndimage.maximum(density, basins, index)]
     mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
+    top_pixel = np.r_[0, np.ravel_multi_index(np.array(ndimage.maximum_position(density, basins, index)).T, density.shape)]
     members = [[i] for i in range(n + 1)]
+    highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
-    kernel = 4 * np.pi * sigma**2
+    scales = CoarseScales(density, sigma)
 
     def find(i):
         while parent[i] != i:
@@ -117,18 +130,73 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
         return i
 
     order = np.argsort(-passes, kind="stable")
-    for (a, b), level, deep in zip(pairs[order], passes[order], depth[order]):
+    for (a, b), level, deep, pixel in zip(pairs[order], passes[order], depth[order], where[order]):
         ra, rb = find(a), find(b)
         if ra == rb:
             continue
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
         top = height[lower]
-        if level < deep * top and (top - level) * np.sqrt(kernel) >= significance * np.sqrt(top + level):
+        if level < deep * top and (
+            _significant(top, level, sigma, significance) or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
+        ):
             continue
         parent[lower] = upper
         members[upper] += members[lower]
+        if peak[highest[lower]] > peak[highest[upper]]:
+            highest[upper] = highest[lower]
         height[upper] = _top_height(peak[members[upper]], mass[members[upper]])
     return np.array([find(i) for i in range(n + 1)])
+
+
+def _significant(top, level, sigma, significance):
+    """Whether Poisson counts under a Gaussian kernel of ``sigma`` (density x 4 pi sigma^2) at the two densities
+    differ by ``significance`` standard deviations."""
+    return (top - level) * np.sqrt(4 * np.pi * sigma**2) >= significance * np.sqrt(top + level)
+
+
+class CoarseScales:
+    """The density at coarser scales (``COARSE_SCALES`` x sigma), made on first use, for testing sparse groups' dips.
+
+    A pixel's test scale is the smallest at which its kernel holds as many
+    points as the typical point's sigma kernel (the points-weighted median
+    count): 1 where the points are dense, up to 4 where they are sparse. A line
+    holds many points along its length, so it keeps scale 1.
+    """
+
+    def __init__(self, density, sigma):
+        self.density, self.sigma = density, sigma
+
+    @cached_property
+    def maps(self):
+        """The density smoothed at each of ``COARSE_SCALES`` x sigma, a flattened row a scale."""
+        d = self.density.astype(np.float64)
+        extra = [ndimage.gaussian_filter(d, self.sigma * np.sqrt(s**2 - 1), mode="constant") for s in COARSE_SCALES[1:]]
+        return np.stack([d] + extra).reshape(len(COARSE_SCALES), -1)
+
+    @cached_property
+    def scale(self):
+        """Each pixel's test scale (an index into ``COARSE_SCALES``), flattened."""
+        counts = self.maps * (4 * np.pi * (COARSE_SCALES[:, None] * self.sigma) ** 2)
+        occupied = self.maps[0] > 0
+        typical = _weighted_median(counts[0][occupied], self.maps[0][occupied])
+        enough = counts >= typical
+        return np.where(enough.any(0), enough.argmax(0), len(COARSE_SCALES) - 1)
+
+    def dip(self, peak_pixel, pass_pixel, persistence, significance):
+        """Whether the dip from a peak to a pass (flat pixel indices), both too sparse for sigma, is deep and
+        significant at the coarser of their test scales."""
+        if min(self.scale[peak_pixel], self.scale[pass_pixel]) == 0:
+            return False
+        k = max(self.scale[peak_pixel], self.scale[pass_pixel])
+        top, level = self.maps[k, peak_pixel], self.maps[k, pass_pixel]
+        return level < persistence * top and _significant(top, level, COARSE_SCALES[k] * self.sigma, significance)
+
+
+def _weighted_median(values, weights):
+    """The value below which half the weight lies."""
+    order = np.argsort(values)
+    cumulative = np.cumsum(weights[order])
+    return values[order][np.searchsorted(cumulative, cumulative[-1] / 2)]
 
 
 def _top_height(peaks, masses):
