@@ -8,7 +8,7 @@ from skimage.draw import disk, line
 from visual_clustering_core.crossings import line_labels, split_crossings
 
 
-def _band(mask, start, stop, width=7):
+def _band(mask, start, stop):
     mask[line(*start, *stop)] = True
     return mask
 

@@ -70,8 +70,10 @@ def line_labels(mask):
 
     bridges = []
     for hub in range(1, n_hubs + 1):
-        incident = np.unique(touching[meets & (hubs == hub)])
-        ends = {b: _end(branches, b, hubs == hub, width) for b in incident if long[b]}
+        at_hub = hubs == hub
+        incident = np.unique(touching[meets & at_hub])
+        centre = np.array(ndimage.center_of_mass(at_hub))
+        ends = {b: _end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs({b: direction for b, (_, direction) in ends.items()})
         for a, b in pairs:
             parent[find(a)] = find(b)
@@ -120,9 +122,8 @@ def _skeleton(mask):
     return skeleton, smooth.sum() / skeleton.sum()
 
 
-def _end(branches, branch, hub, width):
-    """Where a branch leaves a junction (its pixel nearest the junction) and its unit direction from there."""
-    centre = np.array(ndimage.center_of_mass(hub))
+def _end(branches, branch, centre, width):
+    """Where a branch leaves a junction (its pixel nearest the junction's centre) and its unit direction from there."""
     pixels = np.argwhere(branches == branch)
     distance = np.hypot(*(pixels - centre).T)
     near = pixels[distance <= distance.min() + DIRECTION_SPAN * width]

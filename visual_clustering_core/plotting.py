@@ -54,7 +54,8 @@ def save_diagnostics(estimator, X, path, title=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .segmentation import cluster_areas, split_crossings
+    from .crossings import split_crossings
+    from .segmentation import cluster_areas
 
     e = estimator
     groups, merged = np.unique(split_crossings(cluster_areas(e.regions_, e.region_clusters_)), return_inverse=True)

@@ -115,9 +115,9 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
         return parent
     depth = np.where(on_ridge(density, where, sigma), min(RIDGE_PERSISTENCE, persistence), persistence)
     index = np.arange(1, n + 1)
-    peak = np.r_[0.0, ndimage.maximum(density, basins, index)]
-    mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
     top_pixel = np.r_[0, np.ravel_multi_index(np.array(ndimage.maximum_position(density, basins, index)).T, density.shape)]
+    peak = np.r_[0.0, density.ravel()[top_pixel[1:]]]
+    mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
     members = [[i] for i in range(n + 1)]
     highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
