@@ -20,9 +20,11 @@ The suite covers the classes of real benchmarks that collapsed an earlier
 engine (grids and strings of touching Gaussians, small sparse sets, crossing
 bands, interlocking rings, shapes touching at a corner, overlapping Gaussians
 of different spread, parabolic arcs, thin touching worms, many overlapping
-Gaussians) and the classes that worked (rings, spirals, zigzags, unequal
-blobs, background noise, one cluster, no structure), from 100 to 1,000,000
-points. ``load(name)`` returns ``(X, y)``; ``NAMES`` lists them in order.
+Gaussians), the kinds of the small classic benchmarks (sparse spirals and
+stripes, small blobs and squares with empty corridors between them, many
+touching Gaussians, groups of unequal density, density gradients) and the
+classes that worked (rings, spirals, zigzags, unequal blobs, background noise,
+one cluster, no structure), from 100 to 1,000,000 points. ``load(name)`` returns ``(X, y)``; ``NAMES`` lists them in order.
 """
 
 import numpy as np
@@ -326,6 +328,66 @@ def _loose_groups(rng, n, centers, sd):
     return _parts(*[(_gauss(rng, per, c, sd), i) for i, c in enumerate(centers)])
 
 
+def _stripes(rng, n, k=4):
+    """Parallel slanted stripes, Gaussian across (sd 0.12), 4.8 sd apart: a valley to a tenth between them."""
+    return _parts(*[(_band(rng, n // k, (0, 0.6 * i), (5, 0.6 * i + 1.5), 0.12), i) for i in range(k)])
+
+
+def _ring_of_small_blobs(rng, n):
+    """Nine small blobs (one at the centre, eight on a ring around it) and six far out, 5 sd apart or more."""
+    inner = [(0.0, 0.0)] + [(np.cos(t), np.sin(t)) for t in np.linspace(0, 2 * np.pi, 8, endpoint=False)]
+    outer = [(3 * np.cos(t), 3 * np.sin(t)) for t in np.linspace(0, 2 * np.pi, 6, endpoint=False)]
+    per = n // 15
+    return _parts(*[(_gauss(rng, per, c, 0.15), i) for i, c in enumerate(inner + outer)])
+
+
+def _windows(rng, n, side=3, gap=0.2):
+    """Uniform unit squares on a grid, ``gap`` apart: an empty corridor about five point spacings wide."""
+    per = n // side**2
+    corners = [(i * (1 + gap), j * (1 + gap)) for i in range(side) for j in range(side)]
+    return _parts(*[(_polygon_fill(rng, per, np.array([(x, y), (x + 1, y), (x + 1, y + 1), (x, y + 1)])), i)
+                    for i, (x, y) in enumerate(corners)])
+
+
+def _dense_and_sparse_blobs(rng):
+    """Three dense blobs of 2,000 points and five sparse ones of 100, all with gaps between them."""
+    dense = [(_gauss(rng, 2000, c, 0.3), i) for i, c in enumerate([(0, 0), (2, 0), (1, 1.8)])]
+    sparse = [(_gauss(rng, 100, c, 0.4), 3 + i) for i, c in enumerate([(8, 0), (10, 0), (9, 2), (8, 4), (10, 4)])]
+    return _parts(*dense, *sparse)
+
+
+def _unequal_moons(rng):
+    """A dense lower moon of 276 points under a sparse upper one of 97, a gap between them."""
+    return _parts((_arc(rng, 276, (0, 0), 1.0, np.pi, np.pi, 0.12), 0),
+                  (_arc(rng, 97, (1.0, -0.25), 1.0, 0.0, np.pi, 0.12), 1))
+
+
+def _bars_and_blob(rng):
+    """Two uniform bars forming an L with a gap of half a bar at the corner, and a Gaussian blob of double their density."""
+    return _parts((_polygon_fill(rng, 100, np.array([(0, 0), (4, 0), (4, 1), (0, 1)])), 0),
+                  (_polygon_fill(rng, 100, np.array([(0, 1.5), (1, 1.5), (1, 5), (0, 5)])), 1),
+                  (_gauss(rng, 200, (3, 3.5), 0.45), 2))
+
+
+def _density_gradients(rng, n):
+    """Two rectangles side by side, each densest at the corner facing the other, a thin gap between them."""
+    def rectangle(m, flip):
+        u = rng.uniform(size=(8 * m, 2))
+        u = u[rng.uniform(size=len(u)) < (1 - 0.8 * u[:, 0]) * (1 - 0.8 * u[:, 1])][:m]
+        return (-u if flip else u) * (2.0, 1.0) + (-0.05 if flip else 0.05)
+    return _parts((rectangle(n // 2, False), 0), (rectangle(n - n // 2, True), 1))
+
+
+def _separated_gaussians(rng, k, n, extent, min_distance, sd):
+    """k equal Gaussians at random centres at least ``min_distance`` apart; truth under the valley rule."""
+    centers = []
+    while len(centers) < k:
+        c = rng.uniform(0, extent, 2)
+        if all(np.linalg.norm(c - d) > min_distance for d in centers):
+            centers.append(c)
+    return _gaussians(rng, n, centers, sd)
+
+
 SUITE = {
     # classes that collapsed
     "grid 10x10 touching Gaussians": lambda r: _grid(r, 10, 100_000, 0.24),
@@ -346,6 +408,17 @@ SUITE = {
     "35 thin worms (100k)": lambda r: _worms(r, 35, 100_000),
     "15 overlapping Gaussians (5k)": lambda r: _overlapping_many(r, 15, 5_000),
     "chain of 6 touching Gaussians": lambda r: _chain(r, 6_000),
+    # classes of small classic benchmarks (sparse sets with visible gaps, many touching Gaussians, unequal densities)
+    "three sparse spirals (312)": lambda r: _spirals(r, 312, 3),
+    "four parallel stripes (1200)": lambda r: _stripes(r, 1_200),
+    "15 small blobs, nine in a ring (600)": lambda r: _ring_of_small_blobs(r, 600),
+    "3x3 sparse squares (1350)": lambda r: _windows(r, 1_350),
+    "31 touching Gaussians (3100)": lambda r: _separated_gaussians(r, 31, 3_100, 25, 3.2, 0.75),
+    "20 Gaussians (3000)": lambda r: _separated_gaussians(r, 20, 3_000, 20, 2.5, 0.55),
+    "3 dense and 5 sparse blobs (6500)": _dense_and_sparse_blobs,
+    "two moons of unequal density (373)": _unequal_moons,
+    "two bars and a blob (400)": _bars_and_blob,
+    "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
