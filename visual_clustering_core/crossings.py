@@ -16,6 +16,9 @@ from scipy import ndimage
 from skimage.draw import line as draw_line
 from skimage.morphology import skeletonize
 
+from .groups import find_root
+from .raster import spread_labels
+
 STRAIGHT = np.cos(np.radians(30))  # a pair goes straight through when its directions are within 30 degrees of opposite
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
 DIRECTION_SPAN = 2.0  # a branch's direction: from the junction to its pixels within this many widths
@@ -63,11 +66,6 @@ def line_labels(mask):
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
 
-    def find(i):
-        while parent[i] != i:
-            i = parent[i]
-        return i
-
     bridges = []
     for hub in range(1, n_hubs + 1):
         at_hub = hubs == hub
@@ -76,16 +74,16 @@ def line_labels(mask):
         ends = {b: _end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs({b: direction for b, (_, direction) in ends.items()})
         for a, b in pairs:
-            parent[find(a)] = find(b)
+            parent[find_root(parent, a)] = find_root(parent, b)
             bridges.append((a, ends[a][0], ends[b][0]))
         if not pairs:
             for b in incident[1:]:
-                parent[find(b)] = find(incident[0])
+                parent[find_root(parent, b)] = find_root(parent, incident[0])
     if not bridges:
         return None
     for branch, start, stop in bridges:  # each line goes on straight through its crossing
         branches[draw_line(*start, *stop)] = branch
-    line = np.array([find(i) for i in range(n_branches + 1)])
+    line = np.array([find_root(parent, i) for i in range(n_branches + 1)])
     lines = np.unique(line[np.flatnonzero(long)])
     if len(lines) < 2:
         return None
@@ -103,11 +101,7 @@ def _subsampled_lines(mask):
     if step == 1:
         return line_labels(mask)
     lines = line_labels(mask[::step, ::step])
-    if lines is None:
-        return None
-    lines = np.repeat(np.repeat(lines, step, axis=0), step, axis=1)[: mask.shape[0], : mask.shape[1]]
-    _, (rows, cols) = ndimage.distance_transform_edt(lines == 0, return_indices=True)
-    return np.where(mask, lines[rows, cols], 0)
+    return None if lines is None else spread_labels(lines, step, mask)
 
 
 def _skeleton(mask):

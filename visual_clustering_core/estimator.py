@@ -9,6 +9,7 @@ import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
 from . import dask_points
+from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
 from .raster import GridTransform, denoised, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
 from .segmentation import label_map, split_by_density, threshold_mask
@@ -78,7 +79,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     probability_ : ndarray of shape (2, resolution, resolution) or None
         The network's output: area and core probabilities (None for "threshold").
     mask_ : ndarray of shape (resolution, resolution), bool
-        The cluster areas.
+        The cluster areas: the network's (or the threshold's), with the empty
+        bridges it drew across a corridor between two groups cut (``bridges``).
     sigma_ : float
         The smoothing scale chosen from the data, in pixels.
     density_ : ndarray of shape (resolution, resolution), float32
@@ -180,11 +182,12 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.density_image_ = density_image(counts, self.denoise)
         if self.segmenter == "unet":
             self.probability_ = self._predict_probabilities(self.density_image_)
-            self.mask_ = self.probability_[0] >= self.threshold
+            area = self.probability_[0] >= self.threshold
         else:
             self.probability_ = None
-            self.mask_ = threshold_mask(self.density_image_)
+            area = threshold_mask(self.density_image_)
         seen = denoised(counts, self.denoise)
+        self.mask_ = cut_bridges(area, seen)
         self.sigma_ = density_scale(seen)
         self.density_ = smoothed_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_)

@@ -61,7 +61,7 @@ def save_diagnostics(estimator, X, path, title=None):
     groups, merged = np.unique(split_crossings(cluster_areas(e.regions_, e.region_clusters_)), return_inverse=True)
     panels = [
         (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
-        (e.mask_.astype(float), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)"), False),
+        (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
         (merged.reshape(e.basins_.shape) - 1, f"areas merged, cut at crossings: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
@@ -77,6 +77,18 @@ def save_diagnostics(estimator, X, path, title=None):
     plt.close(fig)
     return path
 
+
+
+def _area_and_cuts(estimator):
+    """The cluster-area mask (1) with the empty bridges ``cut_bridges`` removed from it shown grey (0.5), thickened."""
+    from scipy import ndimage
+
+    from .segmentation import threshold_mask
+
+    e = estimator
+    drawn = e.probability_[0] >= e.threshold if e.probability_ is not None else threshold_mask(e.density_image_)
+    cuts = ndimage.binary_dilation(drawn & ~e.mask_, iterations=2) & ~e.mask_
+    return np.where(e.mask_, 1.0, np.where(cuts, 0.5, 0.0))
 
 def save_point_grid(panels, path, n_cols, panel_size=3.2):
     """Write a PNG of scatter panels, ``(X, labels, title)`` each, ``n_cols`` to a row."""

@@ -138,3 +138,12 @@ def density_scale(counts, smoothing=SMOOTHING):
 def smoothed_density(counts, sigma):
     """Point counts blurred by a Gaussian of ``sigma`` pixels (float32; the sum stays the number of points)."""
     return ndimage.gaussian_filter(counts.astype(np.float32), sigma, mode="constant")
+
+
+def spread_labels(labels, step, mask):
+    """Labels found on a grid subsampled by ``step`` spread back over ``mask`` (full size): each mask pixel takes the
+    label of the nearest labelled subsampled pixel, the rest 0."""
+    full = np.repeat(np.repeat(labels, step, axis=0), step, axis=1)[: mask.shape[0], : mask.shape[1]]
+    _, (rows, cols) = ndimage.distance_transform_edt(full == 0, return_indices=True)
+    return np.where(mask, full[rows, cols], 0)
+

@@ -33,6 +33,7 @@ from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
 from .crossings import split_crossings
+from .groups import find_root
 
 PERSISTENCE = 0.7
 TOP = 0.7
@@ -54,9 +55,9 @@ def density_basins(density, sigma):
     return watershed(-density, markers, mask=reached).astype(np.int32), n
 
 
-def _passes(labels, density):
-    """For each pair of 4-neighbouring labels > 0: the pair (a < b), its pass (the highest density where they meet)
-    and the flat index of the pass's pixel."""
+def passes_between(labels, values):
+    """For each pair of 4-neighbouring labels > 0: the pair (a < b), its pass (the highest of ``values`` where they
+    meet, a pixel pair counting its lower value) and the flat index of the pass's pixel."""
     pixel = np.arange(labels.size).reshape(labels.shape)
     a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
     b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
@@ -64,8 +65,8 @@ def _passes(labels, density):
     if not boundary.any():
         return np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0, np.int64)
     d = np.minimum(
-        np.concatenate([density[:, :-1].ravel(), density[:-1, :].ravel()]),
-        np.concatenate([density[:, 1:].ravel(), density[1:, :].ravel()]),
+        np.concatenate([values[:, :-1].ravel(), values[:-1, :].ravel()]),
+        np.concatenate([values[:, 1:].ravel(), values[1:, :].ravel()]),
     )[boundary]
     n = int(labels.max()) + 1
     key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
@@ -109,7 +110,7 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     thin line (``on_ridge``) must be below ``RIDGE_PERSISTENCE`` times the
     lower height instead.
     """
-    pairs, passes, where = _passes(basins, density)
+    pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
     if n == 0 or len(pairs) == 0:
         return parent
@@ -123,15 +124,9 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     height = peak.copy()
     scales = CoarseScales(density, sigma)
 
-    def find(i):
-        while parent[i] != i:
-            parent[i] = parent[parent[i]]
-            i = parent[i]
-        return i
-
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, pixel in zip(pairs[order], passes[order], depth[order], where[order]):
-        ra, rb = find(a), find(b)
+        ra, rb = find_root(parent, a), find_root(parent, b)
         if ra == rb:
             continue
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
@@ -145,7 +140,7 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
         if peak[highest[lower]] > peak[highest[upper]]:
             highest[upper] = highest[lower]
         height[upper] = _top_height(peak[members[upper]], mass[members[upper]])
-    return np.array([find(i) for i in range(n + 1)])
+    return np.array([find_root(parent, i) for i in range(n + 1)])
 
 
 def _significant(top, level, sigma, significance):
