@@ -45,7 +45,7 @@ def scores(data, smoothing, persistence, significance):
     result = []
     for section, truth, pixels, counts, mask in data:
         sigma = density_scale(counts, smoothing)
-        split = split_by_density(smoothed_density(counts, sigma), sigma, mask, persistence, significance)
+        split = split_by_density(smoothed_density(counts, sigma), sigma, mask, counts, persistence, significance)
         labels, _ = label_map(*split, counts, defaults.grow, defaults.reach, defaults.min_cluster_size)
         result.append((section, score(truth, _lookup(labels, pixels))))
     return result

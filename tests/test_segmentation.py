@@ -23,7 +23,7 @@ def _clusters(counts):
     sigma = density_scale(counts)
     density = smoothed_density(counts, sigma)
     basins, n = density_basins(density, sigma)
-    clusters = merge_basins(basins, n, density, sigma)
+    clusters = merge_basins(basins, n, density, sigma, counts)
     return len(np.unique(clusters[1:])), basins, clusters
 
 
@@ -128,10 +128,11 @@ def test_a_gap_in_the_area_separates_groups_the_density_would_join():
     basins, n = density_basins(density, sigma)
     mask = density > 0
     mask[:, 39:42] = False  # a gap the area mask sees
-    basins_, regions, clusters = split_by_density(density, sigma, mask)
+    basins_, regions, clusters = split_by_density(density, sigma, mask, density)
     left, right = clusters[regions[20, 10]], clusters[regions[20, 70]]
     assert left != right, "the gap separates them"
-    assert merge_basins(basins, n, density, sigma)[basins[20, 10]] == merge_basins(basins, n, density, sigma)[basins[20, 70]]
+    merged = merge_basins(basins, n, density, sigma, density)
+    assert merged[basins[20, 10]] == merged[basins[20, 70]]
 
 
 def test_a_speck_of_area_stays_with_its_basins_group():
@@ -142,7 +143,7 @@ def test_a_speck_of_area_stays_with_its_basins_group():
     mask = _disc((40, 40), (20, 20), 9)
     mask[20, 31] = True  # a one-pixel speck of area around it, near the group
     sigma = 2.0
-    basins, regions, clusters = split_by_density(density, sigma, mask)
+    basins, regions, clusters = split_by_density(density, sigma, mask, density)
     assert len(np.unique(clusters[regions[regions > 0]])) == 1
 
 
@@ -190,3 +191,26 @@ def test_threshold_mask_finds_dense_blobs():
     mask = threshold_mask(image)
     assert mask[16, 16] and mask[48, 40] and not mask[32, 60]
     assert not threshold_mask(np.zeros((2, 16, 16), np.float32)).any()
+
+
+def _clusters_in_area(counts, sigma):
+    """Clusters ``split_by_density`` finds at ``sigma`` in the area where the density is above 5% of its peak."""
+    density = smoothed_density(counts, sigma)
+    _, regions, clusters = split_by_density(density, sigma, density >= 0.05 * density.max(), counts)
+    return len(np.unique(clusters[regions[regions > 0]]))
+
+
+def test_compact_groups_blurred_by_a_wide_kernel_are_split_at_the_finer_scale():
+    """40 tight points each, 16 pixels apart: at sigma 5 the dip is not significant; at half of it, it is."""
+    for seed in range(6):
+        counts = _gaussian_counts([(48, 40), (48, 56)], 40, 2.0, seed=seed)
+        assert _clusters_in_area(counts, 5.0) == 2, f"seed {seed}"
+
+
+def test_a_line_is_not_split_into_its_beads_at_the_finer_scale():
+    """A line is no compact group: the finer scale, which would cut it at its Poisson gaps, is not used."""
+    for seed in range(8):
+        rng = np.random.default_rng(seed)
+        points = np.c_[48 + rng.normal(0, 1.0, 200), rng.uniform(10, 86, 200)].round().astype(int)
+        counts = np.bincount(points[:, 0] * 96 + points[:, 1], minlength=96 * 96).reshape(96, 96)
+        assert _clusters_in_area(counts, 4.0) == 1, f"seed {seed}"

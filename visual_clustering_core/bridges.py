@@ -29,6 +29,7 @@ NECK = 0.5
 EMPTY = 0.5
 MIN_THICKNESS = 2.0  # pixels: thinner parts are specks of the area's edge
 MIN_POINTS = 10
+WINDOW = 2.0  # the neck's surroundings: within this many half-widths of the pass
 MAX_SIDE = 512  # larger masks (resolution above 512) are analysed block-reduced to this side
 
 
@@ -81,7 +82,7 @@ def _parts(mask, counts):
 def _empty(mask, counts, pixel, width, density):
     """Whether the area pixels within 2 x max(width, MIN_THICKNESS) of the pass hold fewer than EMPTY x ``density``
     points per pixel."""
-    radius = 2 * max(width, MIN_THICKNESS)
+    radius = WINDOW * max(width, MIN_THICKNESS)
     row, col = np.unravel_index(pixel, mask.shape)
     r = int(np.ceil(radius))
     box = np.s_[max(row - r, 0) : row + r + 1, max(col - r, 0) : col + r + 1]

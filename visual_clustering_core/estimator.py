@@ -190,7 +190,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.mask_ = cut_bridges(area, seen)
         self.sigma_ = density_scale(seen)
         self.density_ = smoothed_density(seen, self.sigma_)
-        self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_)
+        self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_, seen)
         self.label_map_, self.cluster_sizes_ = label_map(
             self.basins_, self.regions_, self.region_clusters_, counts, self.grow, self.reach, self.min_cluster_size
         )

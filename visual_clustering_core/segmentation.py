@@ -39,6 +39,8 @@ PERSISTENCE = 0.7
 TOP = 0.7
 SIGNIFICANCE = 3.0
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
+FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
+COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
@@ -91,7 +93,7 @@ def on_ridge(density, where, sigma):
     return narrow & (along < -RIDGE_FLATNESS * across)
 
 
-def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE):
     """Cluster id of each basin (array of n + 1, index 0 unused): basins merged by persistence and significance.
 
     Pairs are visited from the highest pass down, so each decision sees the
@@ -106,9 +108,11 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     the scale its two ends need to hold as many points as the typical point's
     kernel does (``CoarseScales``): smoothed for the dense groups, a sparse group
     is otherwise judged on a handful of points however many it holds; the dip
-    must still be below ``persistence`` of the peak at that scale. A pass on a
-    thin line (``on_ridge``) must be below ``RIDGE_PERSISTENCE`` times the
-    lower height instead.
+    must still be below ``persistence`` of the peak at that scale. Smoothed
+    over about 50 points, small compact groups blur into each other: a dip
+    between two compact groups is tested again at ``FINE`` x sigma on the
+    ``counts`` (``FineScale``). A pass on a thin line (``on_ridge``) must be
+    below ``RIDGE_PERSISTENCE`` times the lower height instead.
     """
     pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
@@ -123,6 +127,7 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
     highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
     scales = CoarseScales(density, sigma)
+    fine = FineScale(counts, sigma, basins)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, pixel in zip(pairs[order], passes[order], depth[order], where[order]):
@@ -132,7 +137,9 @@ def merge_basins(basins, n, density, sigma, persistence=PERSISTENCE, significanc
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
         top = height[lower]
         if level < deep * top and (
-            _significant(top, level, sigma, significance) or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
+            _significant(top, level, sigma, significance)
+            or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
+            or fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep, significance)
         ):
             continue
         parent[lower] = upper
@@ -187,6 +194,61 @@ class CoarseScales:
         return level < persistence * top and _significant(top, level, COARSE_SCALES[k] * self.sigma, significance)
 
 
+class FineScale:
+    """The counts smoothed at ``FINE`` x sigma, made on first use, for testing the dips between compact groups.
+
+    The kernel is chosen to hold about 50 points, so groups of a few dozen
+    tight points blur into each other however clear the gaps between them. A
+    group is compact when its regions' area is at most ``COMPACT`` times the
+    square of its thickness (its deepest pixel's distance to the area's edge):
+    a blob, not a stretch of a line, whose beads this finer scale would split.
+    """
+
+    def __init__(self, counts, sigma, regions):
+        self.counts, self.sigma, self.regions = counts, sigma, regions
+
+    @cached_property
+    def density(self):
+        return ndimage.gaussian_filter(self.counts.astype(np.float64), FINE * self.sigma, mode="constant")
+
+    @cached_property
+    def depth(self):
+        return ndimage.distance_transform_edt(self.regions > 0)
+
+    @cached_property
+    def boxes(self):
+        return ndimage.find_objects(self.regions)
+
+    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance):
+        """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
+        indices) to the highest path between them below ``persistence`` of the lower, by ``significance``."""
+        boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
+        box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
+        regions = self.regions[box]
+        inside_lower, inside_upper = np.isin(regions, lower), np.isin(regions, upper)
+        depth = self.depth[box]
+        for inside in (inside_lower, inside_upper):
+            if inside.sum() > COMPACT * depth[inside].max() ** 2:
+                return False
+        density = self.density[box]
+        ends = [tuple(np.subtract(np.unravel_index(p, self.regions.shape), (box[0].start, box[1].start)))
+                for p in (lower_peak, upper_peak)]
+        top = min(density[e] for e in ends)
+        level = _highest_path(density, inside_lower | inside_upper, *ends, top)
+        return level < persistence * top and _significant(top, level, FINE * self.sigma, significance)
+
+
+def _highest_path(values, inside, start, end, top, steps=12):
+    """The highest level (to ``top`` / 2^steps) at which ``start`` and ``end`` are joined by pixels of ``inside`` at
+    or above it: the pass of the best path between them."""
+    low, high = 0.0, top
+    for _ in range(steps):
+        middle = (low + high) / 2
+        parts, _ = ndimage.label(inside & (values >= middle))
+        joined = parts[start] > 0 and parts[start] == parts[end]
+        low, high = (middle, high) if joined else (low, middle)
+    return low
+
 def _weighted_median(values, weights):
     """The value below which half the weight lies."""
     order = np.argsort(values)
@@ -235,11 +297,12 @@ def gap_regions(basins, mask, density, sigma):
     return regions, len(unique)
 
 
-def split_by_density(density, sigma, mask, persistence=PERSISTENCE, significance=SIGNIFICANCE):
-    """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``)."""
+def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+    """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
+    ``density`` is ``counts`` smoothed at ``sigma``."""
     basins, _ = density_basins(density, sigma)
     regions, n = gap_regions(basins, mask, density, sigma)
-    return basins, regions, merge_basins(regions, n, density, sigma, persistence, significance)
+    return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance)
 
 
 def label_map(basins, regions, clusters, counts, grow, reach, min_cluster_size):
