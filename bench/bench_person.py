@@ -8,7 +8,8 @@ at a glance. Score: AMI against the truth, background noise counted as a class
 of its own (a person sees it as no group); on the datasets with one group,
 where AMI is undefined, the share of points in the largest cluster found.
 A collapse is a score below 0.2. Writes ``bench/results/person.md``, the
-README between its ``bench:person`` markers and ``docs/images/person_suite.png``.
+README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the two
+diagnostics pictures.
 """
 
 import argparse
@@ -123,7 +124,7 @@ def suite_picture(path=IMAGES / "person_suite.png"):
         X, truth = person_suite.load(name)
         labels = VisualClustering().fit_predict(X)
         panels.append((X, labels, f"{name}\n{score(truth, labels):.2f}"))
-    return save_point_grid(panels, path, n_cols=8, panel_size=2.4)
+    return save_point_grid(panels, path, n_cols=8, panel_size=2.8)
 
 
 def diagnostics_picture(name="ring around two blobs (300)", path=IMAGES / "diagnostics.png"):
@@ -146,6 +147,7 @@ def main():
         write_section("person", text)
         suite_picture()
         diagnostics_picture()
+        diagnostics_picture("two bars and a blob (400)", IMAGES / "diagnostics_bridge.png")
 
 
 if __name__ == "__main__":

@@ -14,7 +14,8 @@ density's call, the way a person splits a plot:
    whatever their size; a bump of a few points is noise and merges. A dip
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
-   (``CoarseScales``). Along a
+   (``CoarseScales``); a dip between two compact groups smaller than the
+   kernel, at half the scale (``FineScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
