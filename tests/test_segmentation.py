@@ -214,3 +214,23 @@ def test_a_line_is_not_split_into_its_beads_at_the_finer_scale():
         points = np.c_[48 + rng.normal(0, 1.0, 200), rng.uniform(10, 86, 200)].round().astype(int)
         counts = np.bincount(points[:, 0] * 96 + points[:, 1], minlength=96 * 96).reshape(96, 96)
         assert _clusters_in_area(counts, 4.0) == 1, f"seed {seed}"
+
+
+def _counts_of(points, size=128):
+    points = points.round().astype(int)
+    points = points[((points >= 0) & (points < size)).all(1)]
+    return np.bincount(points[:, 0] * size + points[:, 1], minlength=size * size).reshape(size, size)
+
+
+def test_sparse_blobs_rings_and_lines_are_not_split_by_the_oriented_test():
+    """Smoothed at 8 pixels (the oriented kernel is then 16 long and 2.7 wide): a blob, a ring and a line stay one."""
+    for seed in range(4):
+        rng = np.random.default_rng(seed)
+        angle, t = rng.uniform(0, 2 * np.pi, 600), rng.uniform(10, 118, 600)
+        shapes = {
+            "blob": rng.normal(64, 12, (600, 2)),
+            "ring": np.c_[64 + 40 * np.cos(angle), 64 + 40 * np.sin(angle)] + rng.normal(0, 2, (600, 2)),
+            "line": np.c_[t, 64 + 0.3 * (t - 64)] + rng.normal(0, 2, (600, 2)),
+        }
+        for name, points in shapes.items():
+            assert _clusters_in_area(_counts_of(points), 8.0) == 1, f"{name}, seed {seed}"

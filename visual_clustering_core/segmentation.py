@@ -15,7 +15,8 @@ density's call, the way a person splits a plot:
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
    (``CoarseScales``); a dip between two compact groups smaller than the
-   kernel, at half the scale (``FineScale``). Along a
+   kernel, at half the scale (``FineScale``); a merge on oriented structure
+   (stripes, arms) is first tested along it (``OrientedScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
@@ -30,6 +31,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import ndimage
+from scipy.signal import fftconvolve
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
@@ -42,6 +44,11 @@ SIGNIFICANCE = 3.0
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
 COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
+ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structure...
+ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
+ORIENTATIONS = 8  # ...in one of this many orientations
+COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
+MIN_ORIENTED_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
@@ -129,6 +136,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     height = peak.copy()
     scales = CoarseScales(density, sigma)
     fine = FineScale(counts, sigma, basins)
+    oriented = OrientedScale(counts, sigma, basins)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, pixel in zip(pairs[order], passes[order], depth[order], where[order]):
@@ -137,6 +145,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
             continue
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
         top = height[lower]
+        if oriented.dip(members[lower], members[upper], min(RIDGE_PERSISTENCE, persistence), significance):
+            continue
         if level < deep * top and (
             _significant(top, level, sigma, significance)
             or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
@@ -195,7 +205,25 @@ class CoarseScales:
         return level < persistence * top and _significant(top, level, COARSE_SCALES[k] * self.sigma, significance)
 
 
-class FineScale:
+class _PairTest:
+    """What the tests of a pair of groups on a second density share: the regions, and the crop holding a pair."""
+
+    def __init__(self, counts, sigma, regions):
+        self.counts, self.sigma, self.regions = counts, sigma, regions
+
+    @cached_property
+    def boxes(self):
+        return ndimage.find_objects(self.regions)
+
+    def crop(self, lower, upper):
+        """The box holding two groups (lists of region ids) and each group's pixels in it."""
+        boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
+        box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
+        regions = self.regions[box]
+        return box, np.isin(regions, lower), np.isin(regions, upper)
+
+
+class FineScale(_PairTest):
     """The counts smoothed at ``FINE`` x sigma, made on first use, for testing the dips between compact groups.
 
     The kernel is chosen to hold about 50 points, so groups of a few dozen
@@ -205,9 +233,6 @@ class FineScale:
     a blob, not a stretch of a line, whose beads this finer scale would split.
     """
 
-    def __init__(self, counts, sigma, regions):
-        self.counts, self.sigma, self.regions = counts, sigma, regions
-
     @cached_property
     def density(self):
         return ndimage.gaussian_filter(self.counts.astype(np.float64), FINE * self.sigma, mode="constant")
@@ -216,17 +241,10 @@ class FineScale:
     def depth(self):
         return ndimage.distance_transform_edt(self.regions > 0)
 
-    @cached_property
-    def boxes(self):
-        return ndimage.find_objects(self.regions)
-
     def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
         indices) to the highest path between them below ``persistence`` of the lower, by ``significance``."""
-        boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
-        box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
-        regions = self.regions[box]
-        inside_lower, inside_upper = np.isin(regions, lower), np.isin(regions, upper)
+        box, inside_lower, inside_upper = self.crop(lower, upper)
         depth = self.depth[box]
         for inside in (inside_lower, inside_upper):
             if inside.sum() > COMPACT * depth[inside].max() ** 2:
@@ -237,6 +255,65 @@ class FineScale:
         top = min(density[e] for e in ends)
         level = _highest_path(density, inside_lower | inside_upper, *ends, top)
         return level < persistence * top and _significant(top, level, FINE * self.sigma, significance)
+
+
+class OrientedScale(_PairTest):
+    """The counts smoothed along the structure's local orientation, made on first use, for testing stripes and arms.
+
+    Sparse stripes or spiral arms a few kernels apart blur into one under the
+    isotropic kernel (their valley stays above 0.7 of the peak), yet each is
+    dense along its length. Where the structure tensor of the density
+    (smoothed at 2 sigma) is coherent, the counts are smoothed by a Gaussian
+    ``ORIENTED_LENGTH`` sigma long along the local orientation and
+    ``ORIENTED_WIDTH`` sigma wide across it (one of ``ORIENTATIONS``): the gap
+    between stripes stays deep and the kernel still holds many points. Dense
+    data, whose kernel across would be under ``MIN_ORIENTED_WIDTH`` pixels, keeps
+    the isotropic test.
+    """
+
+    @cached_property
+    def usable(self):
+        return ORIENTED_WIDTH * self.sigma >= MIN_ORIENTED_WIDTH
+
+    @cached_property
+    def tensor(self):
+        """Coherence (0 to 1) and the index of the orientation along the structure, per pixel."""
+        d_row, d_col = np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), self.sigma))
+        cc, rr, rc = (ndimage.gaussian_filter(a, 2 * self.sigma) for a in (d_col * d_col, d_row * d_row, d_col * d_row))
+        coherence = np.hypot(cc - rr, 2 * rc) / (cc + rr + 1e-12)
+        along = (0.5 * np.arctan2(2 * rc, cc - rr) + np.pi / 2) % np.pi  # the gradient runs across the structure
+        return coherence, np.round(along / (np.pi / ORIENTATIONS)).astype(int) % ORIENTATIONS
+
+    @cached_property
+    def density(self):
+        length, width = ORIENTED_LENGTH * self.sigma, ORIENTED_WIDTH * self.sigma
+        r = int(np.ceil(3 * length))
+        rows, cols = np.mgrid[-r : r + 1, -r : r + 1].astype(np.float64)
+        counts = self.counts.astype(np.float64)
+        choice = self.tensor[1]
+        out = np.zeros(counts.shape)
+        for k, angle in enumerate(np.arange(ORIENTATIONS) * np.pi / ORIENTATIONS):
+            u, v = cols * np.cos(angle) + rows * np.sin(angle), rows * np.cos(angle) - cols * np.sin(angle)
+            kernel = np.exp(-(u**2) / (2 * length**2) - v**2 / (2 * width**2))
+            smoothed = fftconvolve(counts, kernel / kernel.sum(), mode="same")
+            out[choice == k] = smoothed[choice == k]
+        return np.maximum(out, 0.0)
+
+    def dip(self, lower, upper, persistence, significance):
+        """Whether two groups (lists of region ids) on coherent structure dip, along it, from each group's highest
+        pixel to the highest path between them below ``persistence`` of the lower, by ``significance``."""
+        if not self.usable:
+            return False
+        box, inside_lower, inside_upper = self.crop(lower, upper)
+        inside = inside_lower | inside_upper
+        if self.tensor[0][box][inside].mean() < COHERENT:
+            return False
+        density = self.density[box]
+        ends = [np.unravel_index(np.argmax(np.where(part, density, -1.0)), density.shape) for part in (inside_lower, inside_upper)]
+        top = min(density[e] for e in ends)
+        level = _highest_path(density, inside, *ends, top)
+        scale = np.sqrt(ORIENTED_LENGTH * ORIENTED_WIDTH) * self.sigma  # the kernel's area is 4 pi scale^2
+        return level < persistence * top and _significant(top, level, scale, significance)
 
 
 def _highest_path(values, inside, start, end, top, steps=12):
