@@ -318,14 +318,21 @@ class OrientedScale(_PairTest):
 
 def _highest_path(values, inside, start, end, top, steps=12):
     """The highest level (to ``top`` / 2^steps) at which ``start`` and ``end`` are joined by pixels of ``inside`` at
-    or above it: the pass of the best path between them."""
+    or above it: the pass of the best path between them; ``top`` (no dip) when ``inside`` does not join them at all,
+    as where the two groups meet only outside the crop's pixels."""
+
+    def joined(level):
+        parts, _ = ndimage.label(inside & (values >= level))
+        return parts[start] > 0 and parts[start] == parts[end]
+
+    if not joined(-np.inf):
+        return top
     low, high = 0.0, top
     for _ in range(steps):
         middle = (low + high) / 2
-        parts, _ = ndimage.label(inside & (values >= middle))
-        joined = parts[start] > 0 and parts[start] == parts[end]
-        low, high = (middle, high) if joined else (low, middle)
+        low, high = (middle, high) if joined(middle) else (low, middle)
     return low
+
 
 def _weighted_median(values, weights):
     """The value below which half the weight lies."""
