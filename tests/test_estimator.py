@@ -137,6 +137,12 @@ def test_no_structure_gives_at_most_one_cluster():
     assert VisualClustering().fit(X).n_clusters_ <= 1
 
 
+def test_no_structure_gives_one_cluster_without_the_network_too():
+    """The oriented test once read two groups its crop did not join as a dip, and split this into three."""
+    X, _ = toy_dataset("no_structure")
+    assert VisualClustering(segmenter="threshold").fit(X).n_clusters_ <= 1
+
+
 def test_scikit_learn_contract():
     X, y = toy_dataset("blobs")
     model = VisualClustering(grow=2)
