@@ -78,7 +78,6 @@ def save_diagnostics(estimator, X, path, title=None):
     return path
 
 
-
 def _area_and_cuts(estimator):
     """The cluster-area mask (1) with the empty bridges ``cut_bridges`` removed from it shown grey (0.5), thickened."""
     from scipy import ndimage
@@ -89,6 +88,7 @@ def _area_and_cuts(estimator):
     drawn = e.probability_[0] >= e.threshold if e.probability_ is not None else threshold_mask(e.density_image_)
     cuts = ndimage.binary_dilation(drawn & ~e.mask_, iterations=2) & ~e.mask_
     return np.where(e.mask_, 1.0, np.where(cuts, 0.5, 0.0))
+
 
 def save_point_grid(panels, path, n_cols, panel_size=3.2):
     """Write a PNG of scatter panels, ``(X, labels, title)`` each, ``n_cols`` to a row."""

@@ -146,4 +146,3 @@ def spread_labels(labels, step, mask):
     full = np.repeat(np.repeat(labels, step, axis=0), step, axis=1)[: mask.shape[0], : mask.shape[1]]
     _, (rows, cols) = ndimage.distance_transform_edt(full == 0, return_indices=True)
     return np.where(mask, full[rows, cols], 0)
-

@@ -119,8 +119,11 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     must still be below ``persistence`` of the peak at that scale. Smoothed
     over about 50 points, small compact groups blur into each other: a dip
     between two compact groups is tested again at ``FINE`` x sigma on the
-    ``counts`` (``FineScale``). A pass on a thin line (``on_ridge``) must be
-    below ``RIDGE_PERSISTENCE`` times the lower height instead.
+    ``counts`` (``FineScale``). On oriented structure (stripes, arms), a merge
+    is first refused when the counts smoothed along the structure dip below
+    ``RIDGE_PERSISTENCE`` of the lower top between the two groups
+    (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
+    ``RIDGE_PERSISTENCE`` times the lower height instead.
     """
     pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
@@ -295,8 +298,8 @@ class OrientedScale(_PairTest):
         for k, angle in enumerate(np.arange(ORIENTATIONS) * np.pi / ORIENTATIONS):
             u, v = cols * np.cos(angle) + rows * np.sin(angle), rows * np.cos(angle) - cols * np.sin(angle)
             kernel = np.exp(-(u**2) / (2 * length**2) - v**2 / (2 * width**2))
-            smoothed = fftconvolve(counts, kernel / kernel.sum(), mode="same")
-            out[choice == k] = smoothed[choice == k]
+            chosen = choice == k
+            out[chosen] = fftconvolve(counts, kernel / kernel.sum(), mode="same")[chosen]
         return np.maximum(out, 0.0)
 
     def dip(self, lower, upper, persistence, significance):
