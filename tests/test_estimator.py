@@ -262,3 +262,11 @@ def test_the_max_corner_point_is_labelled():
     X = np.r_[np.random.default_rng(0).normal(size=(500, 2)), [[10.0, 10.0]]]
     labels = VisualClustering().fit_predict(X)
     assert labels.shape == (501,)
+
+
+@pytest.mark.parametrize("resolution", [512, 1024])
+def test_a_fine_grid_does_not_make_clusters_of_a_dense_clusters_tails(resolution):
+    X, y = make_blobs(200_000, centers=[(0, 0), (6, 0)], random_state=0)
+    model = VisualClustering(resolution=resolution).fit(X)
+    assert model.n_clusters_ == 2, model.cluster_sizes_  # tail specks of 20-50 points were clusters: 9 at 512 and 1024
+    assert adjusted_mutual_info_score(y, model.labels_) > 0.95

@@ -52,6 +52,7 @@ MIN_ORIENTED_WIDTH = 2.0  # pixels: a narrower kernel across would sample single
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
+SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
@@ -131,7 +132,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         return parent
     depth = np.where(on_ridge(density, where, sigma), min(RIDGE_PERSISTENCE, persistence), persistence)
     index = np.arange(1, n + 1)
-    top_pixel = np.r_[0, np.ravel_multi_index(np.array(ndimage.maximum_position(density, basins, index)).T, density.shape)]
+    top_pixel = np.r_[0, _top_pixels(density, basins, index)]
     peak = np.r_[0.0, density.ravel()[top_pixel[1:]]]
     mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
     members = [[i] for i in range(n + 1)]
@@ -164,6 +165,11 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     return np.array([find_root(parent, i) for i in range(n + 1)])
 
 
+def _top_pixels(values, labels, index):
+    """Flat index of the highest pixel of each label in ``index``."""
+    return np.ravel_multi_index(np.array(ndimage.maximum_position(values, labels, index)).T, values.shape)
+
+
 def _significant(top, level, sigma, significance):
     """Whether Poisson counts under a Gaussian kernel of ``sigma`` (density x 4 pi sigma^2) at the two densities
     differ by ``significance`` standard deviations."""
@@ -190,12 +196,16 @@ class CoarseScales:
         return np.stack([d] + extra).reshape(len(COARSE_SCALES), -1)
 
     @cached_property
+    def typical(self):
+        """The number of points the typical point's sigma kernel holds (the points-weighted median)."""
+        occupied = self.density > 0
+        return _weighted_median(self.density[occupied] * (4 * np.pi * self.sigma**2), self.density[occupied])
+
+    @cached_property
     def scale(self):
         """Each pixel's test scale (an index into ``COARSE_SCALES``), flattened."""
         counts = self.maps * (4 * np.pi * (COARSE_SCALES[:, None] * self.sigma) ** 2)
-        occupied = self.maps[0] > 0
-        typical = _weighted_median(counts[0][occupied], self.maps[0][occupied])
-        enough = counts >= typical
+        enough = counts >= self.typical
         return np.where(enough.any(0), enough.argmax(0), len(COARSE_SCALES) - 1)
 
     def dip(self, peak_pixel, pass_pixel, persistence, significance):
@@ -350,15 +360,19 @@ def _top_height(peaks, masses):
     return float(np.average(peaks[top], weights=masses[top] + 1e-12))
 
 
-def gap_regions(basins, mask, density, sigma):
+def gap_regions(basins, mask, density, sigma, counts):
     """The basins' area pixels cut where the area mask has a gap: one id per (basin, area component), 0 elsewhere.
 
     Two regions on either side of a gap are never neighbours, so no pass, and
     no merge, joins what a visible gap separates. A component that holds no
-    mode of the density, or is smaller than one smoothed point (the kernel's
-    area, 2 pi sigma^2) and within 2 sigma of a larger group, is a speck of
-    that group's outskirts, not a group: its pixels go with their basin's
-    mode, or are no area if that mode is in no group.
+    mode of the density is no group; nor is a small one near a larger group:
+    smaller than one smoothed point (the kernel's area, 2 pi sigma^2) or
+    holding fewer than ``SPECK`` of the points a typical point's kernel holds,
+    and within 2 of its own test scales (``CoarseScales``: sparse points are
+    judged at their own spacing) of that group. Such a speck is the outskirts'
+    fringe, as the network cuts a dense cluster's sparse tails at a fine
+    resolution: its pixels go with their basin's mode, or are no area if that
+    mode is in no group.
     """
     components, n = ndimage.label(mask & (basins > 0))
     if n == 0:
@@ -369,10 +383,14 @@ def gap_regions(basins, mask, density, sigma):
     group = np.zeros(n + 1, bool)
     group[home] = True
     group[0] = False
-    small = np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2
-    if (group & ~small).any():
+    scales = CoarseScales(density, sigma)
+    points = np.bincount(components.ravel(), weights=counts.ravel(), minlength=n + 1)
+    small = (np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2) | (points < SPECK * scales.typical)
+    if (group & ~small).any() and (group & small).any():
         distance = ndimage.distance_transform_edt(~(group & ~small)[components])
-        near = np.r_[True, ndimage.minimum(distance, components, np.arange(1, n + 1)) <= 2 * sigma]
+        index = np.arange(1, n + 1)
+        own = COARSE_SCALES[scales.scale[_top_pixels(density, components, index)]]
+        near = np.r_[True, ndimage.minimum(distance, components, index) <= 2 * sigma * own]
         group &= ~(small & near)
     home = np.where(group[home], home, 0)
     speck = (components > 0) & ~group[components]
@@ -389,7 +407,7 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
     ``density`` is ``counts`` smoothed at ``sigma``."""
     basins, _ = density_basins(density, sigma)
-    regions, n = gap_regions(basins, mask, density, sigma)
+    regions, n = gap_regions(basins, mask, density, sigma, counts)
     return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance)
 
 
