@@ -211,8 +211,10 @@ def write_model_card(metrics, path, weights_name="unet.pt"):
 **What it does.** Given a 256 x 256 rendering of 2-D points (channel 0: occupancy,
 channel 1: log(1 + count) divided by its maximum), it outputs two logit maps: the
 areas a person would draw around clusters, and the cores of those areas. Engine v2
-uses the area map only (which points are cluster, which are noise); which cluster
-an area pixel belongs to is decided on the point density (`segmentation.py`).
+uses the area map only: which points are cluster and which are noise, and where a
+visible gap separates two groups (its connected components cut the density's basins);
+which cluster an area pixel belongs to is otherwise decided on the point density
+(`segmentation.py`).
 
 **Architecture.** U-Net, 5 levels of two 3x3 convolutions with batch norm and ReLU,
 widths 8-16-32-64-128, max-pool down, transposed-convolution up, skip connections,
