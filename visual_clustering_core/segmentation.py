@@ -44,6 +44,7 @@ SIGNIFICANCE = 3.0
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
 COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
+BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales
 ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structure...
 ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
 ORIENTATIONS = 8  # ...in one of this many orientations
@@ -120,7 +121,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     must still be below ``persistence`` of the peak at that scale. Smoothed
     over about 50 points, small compact groups blur into each other: a dip
     between two compact groups is tested again at ``FINE`` x sigma on the
-    ``counts`` (``FineScale``). On oriented structure (stripes, arms), a merge
+    ``counts`` (``FineScale``): significant there, or at ``BOTH_SCALES`` of the
+    significance at both scales (a dip seen twice is no noise). On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
@@ -151,10 +153,12 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         top = height[lower]
         if oriented.dip(members[lower], members[upper], min(RIDGE_PERSISTENCE, persistence), significance):
             continue
+        evidence = _z(top, level, sigma)
         if level < deep * top and (
-            _significant(top, level, sigma, significance)
+            evidence >= significance
             or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
-            or fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep, significance)
+            or fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
+                        significance, evidence)
         ):
             continue
         parent[lower] = upper
@@ -170,10 +174,15 @@ def _top_pixels(values, labels, index):
     return np.ravel_multi_index(np.array(ndimage.maximum_position(values, labels, index)).T, values.shape)
 
 
+def _z(top, level, sigma):
+    """By how many standard deviations the Poisson counts under a Gaussian kernel of ``sigma`` (density x 4 pi
+    sigma^2) at the two densities differ."""
+    return (top - level) * np.sqrt(4 * np.pi * sigma**2) / np.sqrt(top + level)
+
+
 def _significant(top, level, sigma, significance):
-    """Whether Poisson counts under a Gaussian kernel of ``sigma`` (density x 4 pi sigma^2) at the two densities
-    differ by ``significance`` standard deviations."""
-    return (top - level) * np.sqrt(4 * np.pi * sigma**2) >= significance * np.sqrt(top + level)
+    """Whether the counts at the two densities differ by ``significance`` standard deviations (``_z``)."""
+    return _z(top, level, sigma) >= significance
 
 
 class CoarseScales:
@@ -254,9 +263,10 @@ class FineScale(_PairTest):
     def depth(self):
         return ndimage.distance_transform_edt(self.regions > 0)
 
-    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance):
+    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
-        indices) to the highest path between them below ``persistence`` of the lower, by ``significance``."""
+        indices) to the highest path between them below ``persistence`` of the lower, by ``significance``; or by
+        ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations)."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
         depth = self.depth[box]
         for inside in (inside_lower, inside_upper):
@@ -267,7 +277,8 @@ class FineScale(_PairTest):
                 for p in (lower_peak, upper_peak)]
         top = min(density[e] for e in ends)
         level = _highest_path(density, inside_lower | inside_upper, *ends, top)
-        return level < persistence * top and _significant(top, level, FINE * self.sigma, significance)
+        z = _z(top, level, FINE * self.sigma)
+        return level < persistence * top and (z >= significance or min(z, evidence) >= BOTH_SCALES * significance)
 
 
 class OrientedScale(_PairTest):
