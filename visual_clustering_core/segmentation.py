@@ -170,8 +170,15 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
 
 
 def _top_pixels(values, labels, index):
-    """Flat index of the highest pixel of each label in ``index``."""
-    return np.ravel_multi_index(np.array(ndimage.maximum_position(values, labels, index)).T, values.shape)
+    """Flat index of the highest pixel of each label in ``index`` (the first in flat order on a tie), sorting only
+    the labelled pixels (``ndimage.maximum_position`` sorts the whole image)."""
+    inside = np.flatnonzero(labels.ravel() > 0)
+    label = labels.ravel()[inside]
+    order = np.lexsort((-values.ravel()[inside], label))
+    first = order[np.r_[0, np.flatnonzero(np.diff(label[order])) + 1]]
+    top = np.zeros(int(labels.max()) + 1, np.int64)
+    top[label[first]] = inside[first]
+    return top[np.asarray(index)]
 
 
 def _z(top, level, sigma):
@@ -213,8 +220,25 @@ class CoarseScales:
     @cached_property
     def scale(self):
         """Each pixel's test scale (an index into ``COARSE_SCALES``), flattened."""
-        counts = self.maps * (4 * np.pi * (COARSE_SCALES[:, None] * self.sigma) ** 2)
-        enough = counts >= self.typical
+        return self._first_enough(self.maps)
+
+    def scale_at(self, pixels):
+        """The test scale of a few pixels (flat indices), as ``scale`` gives it, without smoothing the whole image."""
+        d = self.density.astype(np.float64)
+        rows, cols = np.unravel_index(pixels, d.shape)
+        values = [d.ravel()[pixels]]
+        for s in COARSE_SCALES[1:]:
+            sd = self.sigma * np.sqrt(s**2 - 1)
+            r = int(4 * sd + 0.5)  # scipy's Gaussian kernel: truncated at 4 sd, normalised
+            weights = np.exp(-np.arange(-r, r + 1) ** 2 / (2 * sd**2))
+            weights /= weights.sum()
+            padded = np.pad(d, r)
+            values.append([weights @ padded[i : i + 2 * r + 1, j : j + 2 * r + 1] @ weights for i, j in zip(rows, cols)])
+        return self._first_enough(np.array(values, np.float64).reshape(len(COARSE_SCALES), -1))
+
+    def _first_enough(self, maps):
+        """The index of the first scale whose kernel holds the typical count (the last if none does), per column."""
+        enough = maps * (4 * np.pi * (COARSE_SCALES[:, None] * self.sigma) ** 2) >= self.typical
         return np.where(enough.any(0), enough.argmax(0), len(COARSE_SCALES) - 1)
 
     def dip(self, peak_pixel, pass_pixel, persistence, significance):
@@ -389,8 +413,7 @@ def gap_regions(basins, mask, density, sigma, counts):
     if n == 0:
         return np.zeros(basins.shape, np.int32), 0
     m = int(basins.max())
-    peaks = ndimage.maximum_position(density, basins, np.arange(1, m + 1))
-    home = np.r_[0, [components[p] for p in peaks]]
+    home = np.r_[0, components.ravel()[_top_pixels(density, basins, np.arange(1, m + 1))]]
     group = np.zeros(n + 1, bool)
     group[home] = True
     group[0] = False
@@ -400,7 +423,7 @@ def gap_regions(basins, mask, density, sigma, counts):
     if (group & ~small).any() and (group & small).any():
         distance = ndimage.distance_transform_edt(~(group & ~small)[components])
         index = np.arange(1, n + 1)
-        own = COARSE_SCALES[scales.scale[_top_pixels(density, components, index)]]
+        own = COARSE_SCALES[scales.scale_at(_top_pixels(density, components, index))]
         near = np.r_[True, ndimage.minimum(distance, components, index) <= 2 * sigma * own]
         group &= ~(small & near)
     home = np.where(group[home], home, 0)
