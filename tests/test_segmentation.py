@@ -27,11 +27,16 @@ def _clusters(counts):
     return len(np.unique(clusters[1:])), basins, clusters
 
 
-def _gaussian_counts(centers, n_each, sd, shape=(96, 96), seed=0):
+def _counts_of(points, size=96):
+    """Point counts of (row, col) points rounded to a size x size grid, points off it dropped."""
+    points = points.round().astype(int)
+    points = points[((points >= 0) & (points < size)).all(1)]
+    return np.bincount(points[:, 0] * size + points[:, 1], minlength=size * size).reshape(size, size)
+
+
+def _gaussian_counts(centers, n_each, sd, seed=0):
     rng = np.random.default_rng(seed)
-    points = np.concatenate([rng.normal(c, sd, (n_each, 2)) for c in centers]).round().astype(int)
-    points = points[((points >= 0) & (points < shape[0])).all(1)]
-    return np.bincount(points[:, 0] * shape[1] + points[:, 1], minlength=shape[0] * shape[1]).reshape(shape)
+    return _counts_of(np.concatenate([rng.normal(c, sd, (n_each, 2)) for c in centers]))
 
 
 def test_a_visible_gap_separates_groups_whatever_their_size():
@@ -66,9 +71,7 @@ def test_an_even_ring_is_one_cluster():
 
 def _dense_and_sparse_counts(seed=3):
     rng = np.random.default_rng(seed)
-    points = np.concatenate([rng.normal((48, 34), 5.5, (2000, 2)), rng.normal((48, 60), 8, (700, 2))]).round().astype(int)
-    points = points[((points >= 0) & (points < 96)).all(1)]
-    return np.bincount(points[:, 0] * 96 + points[:, 1], minlength=96 * 96).reshape(96, 96)
+    return _counts_of(np.concatenate([rng.normal((48, 34), 5.5, (2000, 2)), rng.normal((48, 60), 8, (700, 2))]))
 
 
 def test_a_sparse_group_is_tested_at_a_scale_holding_as_many_points():
@@ -211,15 +214,8 @@ def test_a_line_is_not_split_into_its_beads_at_the_finer_scale():
     """A line is no compact group: the finer scale, which would cut it at its Poisson gaps, is not used."""
     for seed in range(8):
         rng = np.random.default_rng(seed)
-        points = np.c_[48 + rng.normal(0, 1.0, 200), rng.uniform(10, 86, 200)].round().astype(int)
-        counts = np.bincount(points[:, 0] * 96 + points[:, 1], minlength=96 * 96).reshape(96, 96)
+        counts = _counts_of(np.c_[48 + rng.normal(0, 1.0, 200), rng.uniform(10, 86, 200)])
         assert _clusters_in_area(counts, 4.0) == 1, f"seed {seed}"
-
-
-def _counts_of(points, size=128):
-    points = points.round().astype(int)
-    points = points[((points >= 0) & (points < size)).all(1)]
-    return np.bincount(points[:, 0] * size + points[:, 1], minlength=size * size).reshape(size, size)
 
 
 def test_sparse_blobs_rings_and_lines_are_not_split_by_the_oriented_test():
@@ -233,4 +229,4 @@ def test_sparse_blobs_rings_and_lines_are_not_split_by_the_oriented_test():
             "line": np.c_[t, 64 + 0.3 * (t - 64)] + rng.normal(0, 2, (600, 2)),
         }
         for name, points in shapes.items():
-            assert _clusters_in_area(_counts_of(points), 8.0) == 1, f"{name}, seed {seed}"
+            assert _clusters_in_area(_counts_of(points, 128), 8.0) == 1, f"{name}, seed {seed}"

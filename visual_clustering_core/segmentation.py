@@ -103,7 +103,7 @@ def on_ridge(density, where, sigma):
     return narrow & (along < -RIDGE_FLATNESS * across)
 
 
-def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE):
+def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE, scales=None):
     """Cluster id of each basin (array of n + 1, index 0 unused): basins merged by persistence and significance.
 
     Pairs are visited from the highest pass down, so each decision sees the
@@ -126,7 +126,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
-    ``RIDGE_PERSISTENCE`` times the lower height instead.
+    ``RIDGE_PERSISTENCE`` times the lower height instead. ``scales``: the
+    ``CoarseScales`` of ``density``, if already made.
     """
     pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
@@ -140,7 +141,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     members = [[i] for i in range(n + 1)]
     highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
-    scales = CoarseScales(density, sigma)
+    scales = scales or CoarseScales(density, sigma)
     fine = FineScale(counts, sigma, basins)
     oriented = OrientedScale(counts, sigma, basins)
 
@@ -226,14 +227,16 @@ class CoarseScales:
         """The test scale of a few pixels (flat indices), as ``scale`` gives it, without smoothing the whole image."""
         d = self.density.astype(np.float64)
         rows, cols = np.unravel_index(pixels, d.shape)
+        sds = self.sigma * np.sqrt(COARSE_SCALES[1:] ** 2 - 1)
+        radii = (4 * sds + 0.5).astype(int)  # scipy's Gaussian kernel: truncated at 4 sd, normalised
+        padded = np.pad(d, radii[-1])
         values = [d.ravel()[pixels]]
-        for s in COARSE_SCALES[1:]:
-            sd = self.sigma * np.sqrt(s**2 - 1)
-            r = int(4 * sd + 0.5)  # scipy's Gaussian kernel: truncated at 4 sd, normalised
+        for sd, r in zip(sds, radii):
             weights = np.exp(-np.arange(-r, r + 1) ** 2 / (2 * sd**2))
             weights /= weights.sum()
-            padded = np.pad(d, r)
-            values.append([weights @ padded[i : i + 2 * r + 1, j : j + 2 * r + 1] @ weights for i, j in zip(rows, cols)])
+            o = radii[-1] - r  # the window's offset in the image padded for the widest kernel
+            values.append([weights @ padded[i + o : i + o + 2 * r + 1, j + o : j + o + 2 * r + 1] @ weights
+                           for i, j in zip(rows, cols)])
         return self._first_enough(np.array(values, np.float64).reshape(len(COARSE_SCALES), -1))
 
     def _first_enough(self, maps):
@@ -395,7 +398,7 @@ def _top_height(peaks, masses):
     return float(np.average(peaks[top], weights=masses[top] + 1e-12))
 
 
-def gap_regions(basins, mask, density, sigma, counts):
+def gap_regions(basins, mask, density, sigma, counts, scales):
     """The basins' area pixels cut where the area mask has a gap: one id per (basin, area component), 0 elsewhere.
 
     Two regions on either side of a gap are never neighbours, so no pass, and
@@ -403,8 +406,8 @@ def gap_regions(basins, mask, density, sigma, counts):
     mode of the density is no group; nor is a small one near a larger group:
     smaller than one smoothed point (the kernel's area, 2 pi sigma^2) or
     holding fewer than ``SPECK`` of the points a typical point's kernel holds,
-    and within 2 of its own test scales (``CoarseScales``: sparse points are
-    judged at their own spacing) of that group. Such a speck is the outskirts'
+    and within 2 of its own test scales (``scales``, the density's
+    ``CoarseScales``: sparse points are judged at their own spacing) of that group. Such a speck is the outskirts'
     fringe, as the network cuts a dense cluster's sparse tails at a fine
     resolution: its pixels go with their basin's mode, or are no area if that
     mode is in no group.
@@ -417,15 +420,15 @@ def gap_regions(basins, mask, density, sigma, counts):
     group = np.zeros(n + 1, bool)
     group[home] = True
     group[0] = False
-    scales = CoarseScales(density, sigma)
-    points = np.bincount(components.ravel(), weights=counts.ravel(), minlength=n + 1)
-    small = (np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2) | (points < SPECK * scales.typical)
-    if (group & ~small).any() and (group & small).any():
-        distance = ndimage.distance_transform_edt(~(group & ~small)[components])
-        index = np.arange(1, n + 1)
-        own = COARSE_SCALES[scales.scale_at(_top_pixels(density, components, index))]
-        near = np.r_[True, ndimage.minimum(distance, components, index) <= 2 * sigma * own]
-        group &= ~(small & near)
+    if group.sum() > 1:
+        points = np.bincount(components.ravel(), weights=counts.ravel(), minlength=n + 1)
+        small = (np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2) | (points < SPECK * scales.typical)
+        if (group & ~small).any() and (group & small).any():
+            distance = ndimage.distance_transform_edt(~(group & ~small)[components])
+            index = np.arange(1, n + 1)
+            own = COARSE_SCALES[scales.scale_at(_top_pixels(density, components, index))]
+            near = np.r_[True, ndimage.minimum(distance, components, index) <= 2 * sigma * own]
+            group &= ~(small & near)
     home = np.where(group[home], home, 0)
     speck = (components > 0) & ~group[components]
     components[speck] = home[basins[speck]]
@@ -441,8 +444,9 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
     ``density`` is ``counts`` smoothed at ``sigma``."""
     basins, _ = density_basins(density, sigma)
-    regions, n = gap_regions(basins, mask, density, sigma, counts)
-    return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance)
+    scales = CoarseScales(density, sigma)
+    regions, n = gap_regions(basins, mask, density, sigma, counts, scales)
+    return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales)
 
 
 def label_map(basins, regions, clusters, counts, grow, reach, min_cluster_size):
