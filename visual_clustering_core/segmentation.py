@@ -44,7 +44,10 @@ SIGNIFICANCE = 3.0
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
 COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
-BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales
+BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales,
+DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak, neither group is a speck
+DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
+DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales
 ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structure...
 ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
 ORIENTATIONS = 8  # ...in one of this many orientations
@@ -122,7 +125,12 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     over about 50 points, small compact groups blur into each other: a dip
     between two compact groups is tested again at ``FINE`` x sigma on the
     ``counts`` (``FineScale``): significant there, or at ``BOTH_SCALES`` of the
-    significance at both scales (a dip seen twice is no noise). On oriented structure (stripes, arms), a merge
+    significance at both scales (a dip seen twice is no noise); a dip below
+    ``DEEP`` of the lower peak at the finer scale, between groups that each hold
+    more than a speck's points and the smaller ``DEEP_SHARE`` of the larger's,
+    needs ``DEEP_BOTH_SCALES`` of it at both (groups of a few dozen points are
+    split where a person sees their gap; a large group's fringe, whose many
+    bumps would pass so weak a test by chance, is not). On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
@@ -159,7 +167,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
             evidence >= significance
             or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
             or fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
-                        significance, evidence)
+                        significance, evidence, scales)
         ):
             continue
         parent[lower] = upper
@@ -290,10 +298,12 @@ class FineScale(_PairTest):
     def depth(self):
         return ndimage.distance_transform_edt(self.regions > 0)
 
-    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence):
+    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, scales):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
         indices) to the highest path between them below ``persistence`` of the lower, by ``significance``; or by
-        ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations)."""
+        ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations), or by
+        ``DEEP_BOTH_SCALES`` when the dip is below ``DEEP`` and each group holds at least ``SPECK`` of the points a
+        typical kernel holds (``scales``, the density's ``CoarseScales``) and ``DEEP_SHARE`` of the other's."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
         depth = self.depth[box]
         for inside in (inside_lower, inside_upper):
@@ -304,8 +314,16 @@ class FineScale(_PairTest):
                 for p in (lower_peak, upper_peak)]
         top = min(density[e] for e in ends)
         level = _highest_path(density, inside_lower | inside_upper, *ends, top)
+        if level >= persistence * top:
+            return False
         z = _z(top, level, FINE * self.sigma)
-        return level < persistence * top and (z >= significance or min(z, evidence) >= BOTH_SCALES * significance)
+        both = BOTH_SCALES
+        if level < DEEP * top:
+            counts = self.counts[box]
+            points = sorted((counts[inside_lower].sum(), counts[inside_upper].sum()))
+            if points[0] >= max(SPECK * scales.typical, DEEP_SHARE * points[1]):
+                both = DEEP_BOTH_SCALES
+        return z >= significance or min(z, evidence) >= both * significance
 
 
 class OrientedScale(_PairTest):
