@@ -12,7 +12,7 @@ from . import dask_points
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
 from .raster import GridTransform, denoised, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
-from .segmentation import label_map, split_by_density, threshold_mask
+from .segmentation import final_areas, label_map, split_by_density, threshold_mask
 from .unet import WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -92,6 +92,10 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         outside the area): what is merged.
     region_clusters_ : ndarray of shape (r + 1,)
         The group each region was merged into.
+    areas_ : ndarray of shape (resolution, resolution), int32
+        The clusters' area pixels (0 outside): the regions' groups, with the
+        boundaries between touching blobs where their Gaussian fits meet and
+        crossing bands split into their bands; what grows into ``label_map_``.
     label_map_ : ndarray of shape (resolution, resolution), int32
         The label every pixel gives its points (-1: noise).
     cluster_sizes_ : ndarray of shape (n_clusters_,)
@@ -191,8 +195,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.sigma_ = density_scale(seen)
         self.density_ = smoothed_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_, seen)
+        self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_)
         self.label_map_, self.cluster_sizes_ = label_map(
-            self.basins_, self.regions_, self.region_clusters_, counts, self.grow, self.reach, self.min_cluster_size
+            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)

@@ -54,16 +54,13 @@ def save_diagnostics(estimator, X, path, title=None):
     matplotlib.use("Agg")
     import matplotlib.pyplot as plt
 
-    from .crossings import split_crossings
-    from .segmentation import cluster_areas
-
     e = estimator
-    groups, merged = np.unique(split_crossings(cluster_areas(e.regions_, e.region_clusters_)), return_inverse=True)
+    groups, merged = np.unique(e.areas_, return_inverse=True)
     panels = [
         (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
         (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
-        (merged.reshape(e.basins_.shape) - 1, f"areas merged, cut at crossings: {np.count_nonzero(groups)} groups", True),
+        (merged.reshape(e.basins_.shape) - 1, f"areas merged, blob boundaries, crossings cut: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
     ]
     fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))

@@ -35,6 +35,7 @@ from scipy.signal import fftconvolve
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
+from .blob_boundaries import refine_blob_boundaries
 from .crossings import split_crossings
 from .groups import find_root
 
@@ -467,16 +468,21 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales)
 
 
-def label_map(basins, regions, clusters, counts, grow, reach, min_cluster_size):
+def label_map(basins, areas, counts, grow, reach, min_cluster_size):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
-    Area pixels take their region's cluster; a cluster shaped like crossing
-    bands is split into its bands (``split_crossings``); clusters of fewer than
-    ``min_cluster_size`` points are dropped, so their points may join a near
-    cluster; then the clusters grow (``grow_labels``) and are ranked by size.
+    Cluster areas (``final_areas``) of fewer than ``min_cluster_size`` points
+    are dropped, so their points may join a near cluster; then the clusters
+    grow (``grow_labels``) and are ranked by size.
     """
-    areas = _drop_small(split_crossings(cluster_areas(regions, clusters)), counts, min_cluster_size)
-    return _rank_clusters(grow_labels(areas, grow, reach, basins), counts)
+    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow, reach, basins), counts)
+
+
+def final_areas(regions, clusters, counts, density):
+    """Area pixels labelled by their region's cluster, the boundaries between touching blobs moved to where their
+    Gaussian fits meet (``refine_blob_boundaries``), and a cluster shaped like crossing bands split into its bands
+    (``split_crossings``)."""
+    return split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
 
 
 def _area_sizes(areas, counts):
