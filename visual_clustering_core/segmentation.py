@@ -49,6 +49,7 @@ BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of
 DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak, neither group is a speck
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
 DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales
+THIN_GAP = 2.0  # compact groups each holding this many typical kernels' points are tested finer even with no dip at sigma
 ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structure...
 ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
 ORIENTATIONS = 8  # ...in one of this many orientations
@@ -131,7 +132,11 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     more than a speck's points and the smaller ``DEEP_SHARE`` of the larger's,
     needs ``DEEP_BOTH_SCALES`` of it at both (groups of a few dozen points are
     split where a person sees their gap; a large group's fringe, whose many
-    bumps would pass so weak a test by chance, is not). On oriented structure (stripes, arms), a merge
+    bumps would pass so weak a test by chance, is not). A gap thinner than the
+    kernel (squares of uniform points a few pixels apart) leaves no dip at sigma:
+    two compact groups each holding ``THIN_GAP`` typical kernels' points, the
+    smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are
+    tested at the finer scale whatever the pass at sigma. On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
@@ -142,11 +147,13 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     parent = np.arange(n + 1)
     if n == 0 or len(pairs) == 0:
         return parent
-    depth = np.where(on_ridge(density, where, sigma), min(RIDGE_PERSISTENCE, persistence), persistence)
+    ridge = on_ridge(density, where, sigma)
+    depth = np.where(ridge, min(RIDGE_PERSISTENCE, persistence), persistence)
     index = np.arange(1, n + 1)
     top_pixel = np.r_[0, _top_pixels(density, basins, index)]
     peak = np.r_[0.0, density.ravel()[top_pixel[1:]]]
     mass = np.r_[0.0, ndimage.sum_labels(density, basins, index)]
+    held = np.bincount(basins.ravel(), weights=counts.ravel(), minlength=n + 1)  # each group's points
     members = [[i] for i in range(n + 1)]
     highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
@@ -155,7 +162,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     oriented = OrientedScale(counts, sigma, basins)
 
     order = np.argsort(-passes, kind="stable")
-    for (a, b), level, deep, pixel in zip(pairs[order], passes[order], depth[order], where[order]):
+    for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
         ra, rb = find_root(parent, a), find_root(parent, b)
         if ra == rb:
             continue
@@ -164,15 +171,17 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if oriented.dip(members[lower], members[upper], min(RIDGE_PERSISTENCE, persistence), significance):
             continue
         evidence = _z(top, level, sigma)
-        if level < deep * top and (
-            evidence >= significance
-            or scales.dip(top_pixel[highest[lower]], pixel, deep, significance)
-            or fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
-                        significance, evidence, scales)
+        below = level < deep * top
+        points = (held[lower], held[upper])
+        if (below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))) or (
+            (below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points))))
+            and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
+                         significance, evidence, points, scales.typical)
         ):
             continue
         parent[lower] = upper
         members[upper] += members[lower]
+        held[upper] += held[lower]
         if peak[highest[lower]] > peak[highest[upper]]:
             highest[upper] = highest[lower]
         height[upper] = _top_height(peak[members[upper]], mass[members[upper]])
@@ -299,12 +308,12 @@ class FineScale(_PairTest):
     def depth(self):
         return ndimage.distance_transform_edt(self.regions > 0)
 
-    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, scales):
+    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, points, typical):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
         indices) to the highest path between them below ``persistence`` of the lower, by ``significance``; or by
         ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations), or by
-        ``DEEP_BOTH_SCALES`` when the dip is below ``DEEP`` and each group holds at least ``SPECK`` of the points a
-        typical kernel holds (``scales``, the density's ``CoarseScales``) and ``DEEP_SHARE`` of the other's."""
+        ``DEEP_BOTH_SCALES`` when the dip is below ``DEEP`` and each group's points (``points``, the two counts) are
+        at least ``SPECK`` of a typical kernel's (``typical``) and ``DEEP_SHARE`` of the other's."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
         depth = self.depth[box]
         for inside in (inside_lower, inside_upper):
@@ -318,13 +327,9 @@ class FineScale(_PairTest):
         if level >= persistence * top:
             return False
         z = _z(top, level, FINE * self.sigma)
-        both = BOTH_SCALES
-        if level < DEEP * top:
-            counts = self.counts[box]
-            points = sorted((counts[inside_lower].sum(), counts[inside_upper].sum()))
-            if points[0] >= max(SPECK * scales.typical, DEEP_SHARE * points[1]):
-                both = DEEP_BOTH_SCALES
-        return z >= significance or min(z, evidence) >= both * significance
+        fewer, more = sorted(points)
+        deep = level < DEEP * top and fewer >= max(SPECK * typical, DEEP_SHARE * more)
+        return z >= significance or min(z, evidence) >= (DEEP_BOTH_SCALES if deep else BOTH_SCALES) * significance
 
 
 class OrientedScale(_PairTest):
