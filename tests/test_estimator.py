@@ -282,6 +282,15 @@ def test_a_fine_grid_does_not_make_clusters_of_a_dense_clusters_tails(resolution
     assert adjusted_mutual_info_score(y, model.labels_) > 0.95
 
 
+def test_a_finer_grid_still_sees_what_the_network_sees_at_its_own():
+    """On a grid of 1,024 the network sees the counts pooled to 256, where it was trained: 7 of 9 before."""
+    X, truth = person_suite.load("3x3 squares with thin gaps")
+    model = VisualClustering(resolution=1024).fit(X)
+    assert model.probability_.shape == (2, 1024, 1024) and model.density_image_.shape == (2, 256, 256)
+    assert model.n_clusters_ == 9
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.99
+
+
 @pytest.mark.parametrize("seed", range(6))
 def test_touching_gaussians_of_100_points_are_mostly_told_apart(seed):
     """Dips between them are 2-3 standard deviations deep at sigma and at half of it: significant seen at both."""

@@ -1,6 +1,7 @@
 import numpy as np
+import pytest
 
-from visual_clustering_core.raster import GridTransform, density_image, finite_bounds, pixel_counts
+from visual_clustering_core.raster import GridTransform, density_image, finite_bounds, pixel_counts, pooled_counts, stretched
 
 
 def _pixels(X, resolution=256, keep_aspect=True):
@@ -63,3 +64,15 @@ def test_pixel_indices_do_not_modify_the_input():
     before = X.copy()
     _pixels(X)
     assert np.array_equal(X, before)
+
+
+@pytest.mark.parametrize("side", [512, 400, 256])
+def test_counts_pooled_to_the_networks_grid_and_its_output_stretched_back_line_up(side):
+    rng = np.random.default_rng(0)
+    counts = rng.poisson(0.3, (side, side))
+    coarse = pooled_counts(counts, 256)
+    assert coarse.shape == (256, 256) and coarse.sum() == counts.sum()
+    back = stretched(coarse[None].astype(float), side)[0]
+    assert back.shape == (side, side)
+    row, col = 7 * side // 256, 200 * side // 256  # a fine pixel reads the coarse pixel it was summed into
+    assert back[row, col] == coarse[7, 200]

@@ -11,9 +11,19 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from . import dask_points
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
-from .raster import GridTransform, denoised, density_image, density_scale, finite_bounds, pixel_counts, smoothed_density
+from .raster import (
+    GridTransform,
+    denoised,
+    density_image,
+    density_scale,
+    finite_bounds,
+    pixel_counts,
+    pooled_counts,
+    smoothed_density,
+    stretched,
+)
 from .segmentation import final_areas, label_map, split_by_density, threshold_mask
-from .unet import WEIGHTS_PATH, load_model
+from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
 
 
@@ -35,8 +45,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     ----------
     resolution : int, default=256
         Side of the square grid, in pixels (a multiple of 16, 32 to 2048). The
-        network was trained at 256; larger grids see finer detail but smaller
-        clusters.
+        network was trained at 256, and on a finer grid it sees the counts
+        pooled to 256 (its area spread back over the grid); the density, its
+        modes and the label map keep the finer grid's detail.
     denoise : int, default=0
         Kernel size of a median filter applied to the point counts before
         segmentation (the paper's D); 3 or 5 cuts sparse bridges between
@@ -74,10 +85,13 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         the smallest; -1 for noise and for rows with NaN or inf. A lazy dask
         array when X was one.
     n_clusters_ : int
-    density_image_ : ndarray of shape (2, resolution, resolution)
-        The network's input: occupancy and normalised log-density.
+    density_image_ : ndarray of shape (2, side, side)
+        The network's input: occupancy and normalised log-density; on a grid
+        finer than the network's (256), of the counts pooled to 256 (side 256),
+        so the network sees the plot at the scale it was trained at.
     probability_ : ndarray of shape (2, resolution, resolution) or None
-        The network's output: area and core probabilities (None for "threshold").
+        The network's output: area and core probabilities, spread over the
+        grid (None for "threshold").
     mask_ : ndarray of shape (resolution, resolution), bool
         The cluster areas: the network's (or the threshold's), with the empty
         bridges it drew across a corridor between two groups cut (``bridges``).
@@ -183,11 +197,13 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         else:
             pixels = self.transform_.pixel_indices(X)
             counts = pixel_counts(pixels, self.resolution)
-        self.density_image_ = density_image(counts, self.denoise)
         if self.segmenter == "unet":
-            self.probability_ = self._predict_probabilities(self.density_image_)
+            shown = pooled_counts(counts, TRAINING_GRID) if self.resolution > TRAINING_GRID else counts
+            self.density_image_ = density_image(shown, self.denoise)
+            self.probability_ = stretched(self._predict_probabilities(self.density_image_), self.resolution)
             area = self.probability_[0] >= self.threshold
         else:
+            self.density_image_ = density_image(counts, self.denoise)
             self.probability_ = None
             area = threshold_mask(self.density_image_)
         seen = denoised(counts, self.denoise)

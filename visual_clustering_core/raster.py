@@ -88,6 +88,26 @@ def pixel_counts(pixels, resolution):
     return counts.reshape(resolution, resolution)
 
 
+def pooled_counts(counts, size):
+    """The counts of a square grid summed into a coarser size x size grid (each fine pixel into the coarse pixel
+    holding its corner)."""
+    index = np.arange(counts.shape[0]) * size // counts.shape[0]
+    coarse = np.zeros((size, counts.shape[1]), counts.dtype)
+    np.add.at(coarse, index, counts)
+    out = np.zeros((size, size), counts.dtype)
+    np.add.at(out.T, index, coarse.T)
+    return out
+
+
+def stretched(image, size):
+    """A (channels, r, r) image spread over a finer size x size grid, each fine pixel reading the coarse pixel
+    ``pooled_counts`` summed it into."""
+    if image.shape[-1] == size:
+        return image
+    index = np.arange(size) * image.shape[-1] // size
+    return image[:, index[:, None], index[None, :]]
+
+
 def density_image(counts, denoise=0):
     """The network's input: occupancy and log-density normalised to [0, 1], shape (2, R, R) float32.
 

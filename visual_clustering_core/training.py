@@ -22,9 +22,9 @@ from torch.nn import functional as F
 from .raster import GridTransform, density_image, finite_bounds, pixel_counts
 from .synthetic import make_dataset
 from .targets import CORE_DEPTH, area_and_core, instance_targets
-from .unet import UNet, read_weights, save_weights
+from .unet import TRAINING_GRID, UNet, read_weights, save_weights
 
-RESOLUTION = 256
+RESOLUTION = TRAINING_GRID
 
 
 def render_example(seed, resolution=RESOLUTION):

@@ -8,6 +8,7 @@ from torch import nn
 from torch.nn.utils.fusion import fuse_conv_bn_eval
 
 WEIGHTS_PATH = Path(__file__).resolve().parent.parent / "assets" / "unet.pt"
+TRAINING_GRID = 256  # the side of the square grid the shipped network was trained at
 
 
 def _block(cin, cout):
