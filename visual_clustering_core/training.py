@@ -251,8 +251,9 @@ with a 31 M-parameter network. Core mask: {m['heldout_core_iou_pooled']:.3f} poo
 held-out datasets and on scikit-learn's toy datasets is in the README's benchmark
 tables (`bench/bench_engine.py`).
 
-**Limits.** Trained at 256 x 256; other resolutions work but are off its training
-distribution. Clusters a person could not tell apart in the plot (heavily
+**Limits.** Trained at 256 x 256; on a finer grid `VisualClustering` shows it the
+counts pooled to 256 and spreads its area back, and on a coarser one it sees a
+plot off its training distribution. Clusters a person could not tell apart in the plot (heavily
 overlapping, or narrower than about two pixels apart) are merged.
 """)
 
