@@ -197,13 +197,13 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         else:
             pixels = self.transform_.pixel_indices(X)
             counts = pixel_counts(pixels, self.resolution)
-        if self.segmenter == "unet":
-            shown = pooled_counts(counts, TRAINING_GRID) if self.resolution > TRAINING_GRID else counts
-            self.density_image_ = density_image(shown, self.denoise)
+        network = self.segmenter == "unet"
+        pooled = network and self.resolution > TRAINING_GRID
+        self.density_image_ = density_image(pooled_counts(counts, TRAINING_GRID) if pooled else counts, self.denoise)
+        if network:
             self.probability_ = stretched(self._predict_probabilities(self.density_image_), self.resolution)
             area = self.probability_[0] >= self.threshold
         else:
-            self.density_image_ = density_image(counts, self.denoise)
             self.probability_ = None
             area = threshold_mask(self.density_image_)
         seen = denoised(counts, self.denoise)

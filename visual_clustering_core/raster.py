@@ -89,14 +89,10 @@ def pixel_counts(pixels, resolution):
 
 
 def pooled_counts(counts, size):
-    """The counts of a square grid summed into a coarser size x size grid (each fine pixel into the coarse pixel
-    holding its corner)."""
-    index = np.arange(counts.shape[0]) * size // counts.shape[0]
-    coarse = np.zeros((size, counts.shape[1]), counts.dtype)
-    np.add.at(coarse, index, counts)
-    out = np.zeros((size, size), counts.dtype)
-    np.add.at(out.T, index, coarse.T)
-    return out
+    """The counts of a square grid summed into a coarser size x size grid (fine pixel i into coarse pixel
+    i * size // side)."""
+    starts = -(-np.arange(size) * counts.shape[0] // size)  # the first fine pixel of each coarse one
+    return np.add.reduceat(np.add.reduceat(counts, starts, axis=0), starts, axis=1)
 
 
 def stretched(image, size):

@@ -173,11 +173,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         evidence = _z(top, level, sigma)
         below = level < deep * top
         points = (held[lower], held[upper])
-        if (below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))) or (
-            (below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points))))
-            and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
-                         significance, evidence, points, scales.typical)
-        ):
+        seen = below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))
+        finer = below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points)))
+        if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
+                                       top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
             continue
         parent[lower] = upper
         members[upper] += members[lower]
