@@ -1,7 +1,17 @@
 import numpy as np
 import pytest
 
-from visual_clustering_core.raster import GridTransform, density_image, finite_bounds, pixel_counts, pooled_counts, stretched
+from scipy.spatial import cKDTree
+
+from visual_clustering_core.raster import (
+    GridTransform,
+    density_image,
+    finite_bounds,
+    pixel_counts,
+    point_spacing,
+    pooled_counts,
+    stretched,
+)
 
 
 def _pixels(X, resolution=256, keep_aspect=True):
@@ -48,6 +58,27 @@ def test_non_finite_rows_are_off_the_grid():
     assert lo.tolist() == [0, 0] and hi.tolist() == [1, 1]
     pixels = GridTransform.from_bounds(lo, hi, 32).pixel_indices(X)
     assert pixels[1] == -1 and pixels[2] == -1 and pixels[0] >= 0 and pixels[3] >= 0
+
+
+def test_bounds_and_pixels_of_many_rows_with_a_bad_row_far_in():
+    X = np.random.default_rng(2).normal(size=(100_000, 2))
+    X[70_000] = [np.nan, 50.0]  # in a later block of the bounds' pass; its 50 must not count
+    lo, hi, finite = finite_bounds(X)
+    good = np.delete(X, 70_000, axis=0)
+    assert np.array_equal(lo, good.min(0)) and np.array_equal(hi, good.max(0)) and not finite[70_000]
+    transform = GridTransform.from_bounds(lo, hi, 64)
+    pixels = transform.pixel_indices(X)
+    assert pixels[70_000] == -1 and (np.delete(pixels, 70_000) >= 0).all()
+    outside = np.array([[lo[0] - 1e-3 * (hi[0] - lo[0]) - 10, 0.0], [0.0, hi[1] + 10], [0.0, 0.0]])
+    assert transform.pixel_indices(outside).tolist()[:2] == [-1, -1] and transform.pixel_indices(outside)[2] >= 0
+
+
+@pytest.mark.parametrize("density", [0.002, 0.05, 0.6])
+def test_point_spacing_is_the_median_nearest_neighbour_distance(density):
+    occupied = np.random.default_rng(3).random((256, 256)) < density
+    points = np.argwhere(occupied)
+    query = points[np.random.default_rng(0).choice(len(points), 2000, replace=False)] if len(points) > 2000 else points
+    assert point_spacing(occupied) == np.median(cKDTree(points).query(query, k=2)[0][:, 1])
 
 
 def test_counts_and_density_image():

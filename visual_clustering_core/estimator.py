@@ -237,7 +237,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         device = self._torch_device()
         model = load_model(self.weights or WEIGHTS_PATH, device)
         with torch.inference_mode():
-            logits = model(torch.from_numpy(image)[None].to(device))
+            logits = model(torch.from_numpy(image)[None].to(device, memory_format=torch.channels_last))
         return torch.sigmoid(logits)[0].float().cpu().numpy()
 
 

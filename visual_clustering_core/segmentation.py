@@ -188,14 +188,16 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
 
 
 def _top_pixels(values, labels, index):
-    """Flat index of the highest pixel of each label in ``index`` (the first in flat order on a tie), sorting only
-    the labelled pixels (``ndimage.maximum_position`` sorts the whole image)."""
+    """Flat index of the highest pixel of each label in ``index`` (the first in flat order on a tie), without sorting
+    the image (``ndimage.maximum_position`` sorts it)."""
     inside = np.flatnonzero(labels.ravel() > 0)
-    label = labels.ravel()[inside]
-    order = np.lexsort((-values.ravel()[inside], label))
-    first = order[np.r_[0, np.flatnonzero(np.diff(label[order])) + 1]]
-    top = np.zeros(int(labels.max()) + 1, np.int64)
-    top[label[first]] = inside[first]
+    label, value = labels.ravel()[inside], values.ravel()[inside]
+    highest = np.full(int(labels.max()) + 1, -np.inf)
+    np.maximum.at(highest, label, value)
+    hit = value == highest[label]
+    hit_label, first = np.unique(label[hit], return_index=True)
+    top = np.zeros(len(highest), np.int64)
+    top[hit_label] = inside[hit][first]
     return top[np.asarray(index)]
 
 

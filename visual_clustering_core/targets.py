@@ -37,7 +37,7 @@ def cluster_density(counts, rng):
     rows, cols = np.nonzero(counts)
     if len(rows) == 0:
         return None
-    sigma = float(np.clip(point_spacing(rows, cols, rng), 1.0, 10.0))
+    sigma = float(np.clip(point_spacing(counts > 0, rng), 1.0, 10.0))
     pad = int(3 * sigma) + 2
     box = (max(rows.min() - pad, 0), min(rows.max() + pad + 1, counts.shape[0]),
            max(cols.min() - pad, 0), min(cols.max() + pad + 1, counts.shape[1]))

@@ -64,14 +64,15 @@ def save_weights(model, path):
 
 @functools.lru_cache(maxsize=4)
 def load_model(path=WEIGHTS_PATH, device="cpu"):
-    """The U-Net stored at ``path``, in eval mode on ``device``; cached per (path, device)."""
+    """The U-Net stored at ``path``, in eval mode on ``device`` and channels-last (on a CPU its convolutions then run
+    about twice as fast; give it channels-last input); cached per (path, device)."""
     path = Path(path)
     if not path.is_file():
         raise FileNotFoundError(
             f"U-Net weights not found at {path}. Reinstall the package, or pass "
             "weights=<path> of a file written by visual_clustering_core.training."
         )
-    return _fold_batch_norm(read_weights(path).eval()).to(device)
+    return _fold_batch_norm(read_weights(path).eval()).to(device, memory_format=torch.channels_last)
 
 
 def read_weights(path):
