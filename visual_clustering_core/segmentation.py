@@ -54,6 +54,7 @@ ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structur
 ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
 ORIENTATIONS = 8  # ...in one of this many orientations
 COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
+GRADIENT_SCALE = 0.5  # the structure tensor reads the gradient of the counts smoothed at this fraction of sigma
 MIN_ORIENTED_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
@@ -338,8 +339,9 @@ class OrientedScale(_PairTest):
 
     Sparse stripes or spiral arms a few kernels apart blur into one under the
     isotropic kernel (their valley stays above 0.7 of the peak), yet each is
-    dense along its length. Where the structure tensor of the density
-    (smoothed at 2 sigma) is coherent, the counts are smoothed by a Gaussian
+    dense along its length. Where the structure tensor is coherent (the
+    gradient of the counts smoothed at ``GRADIENT_SCALE`` x sigma, finer than the
+    gap between stripes, averaged over 2 sigma), the counts are smoothed by a Gaussian
     ``ORIENTED_LENGTH`` sigma long along the local orientation and
     ``ORIENTED_WIDTH`` sigma wide across it (one of ``ORIENTATIONS``): the gap
     between stripes stays deep and the kernel still holds many points. Dense
@@ -354,7 +356,7 @@ class OrientedScale(_PairTest):
     @cached_property
     def tensor(self):
         """Coherence (0 to 1) and the index of the orientation along the structure, per pixel."""
-        d_row, d_col = np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), self.sigma))
+        d_row, d_col = np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma))
         cc, rr, rc = (ndimage.gaussian_filter(a, 2 * self.sigma) for a in (d_col * d_col, d_row * d_row, d_col * d_row))
         coherence = np.hypot(cc - rr, 2 * rc) / (cc + rr + 1e-12)
         along = (0.5 * np.arctan2(2 * rc, cc - rr) + np.pi / 2) % np.pi  # the gradient runs across the structure
