@@ -5,7 +5,9 @@ no-network threshold's). Which cluster an area pixel belongs to is the point
 density's call, the way a person splits a plot:
 
 1. every mode of the smoothed density seeds a basin (a watershed of the
-   density over every pixel a point reaches);
+   density over every pixel a point reaches); where most points lie on lines
+   (sparse stripes, spiral arms), the density is smoothed along them
+   (``along_structure``), as the isotropic kernel blurs neighbouring lines into one;
 2. neighbouring basins merge from the highest pass down (persistence), unless
    the pass is a valley deep relative to the *lower* of the two peaks
    (``PERSISTENCE``) *and* the dip is too deep to be noise for the number of
@@ -31,10 +33,10 @@ from functools import cached_property
 
 import numpy as np
 from scipy import ndimage
-from scipy.signal import fftconvolve
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
+from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
 from .crossings import split_crossings
 from .groups import find_root
@@ -50,12 +52,6 @@ DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
 DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales
 THIN_GAP = 2.0  # compact groups each holding this many typical kernels' points are tested finer even with no dip at sigma
-ORIENTED_LENGTH = 2.0  # the oriented kernel: this many sigma along the structure...
-ORIENTED_WIDTH = 1 / 3  # ...this fraction of sigma across it...
-ORIENTATIONS = 8  # ...in one of this many orientations
-COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
-GRADIENT_SCALE = 0.5  # the structure tensor reads the gradient of the counts smoothed at this fraction of sigma
-MIN_ORIENTED_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
@@ -109,7 +105,8 @@ def on_ridge(density, where, sigma):
     return narrow & (along < -RIDGE_FLATNESS * across)
 
 
-def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE, scales=None):
+def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE, scales=None,
+                 along=None):
     """Cluster id of each basin (array of n + 1, index 0 unused): basins merged by persistence and significance.
 
     Pairs are visited from the highest pass down, so each decision sees the
@@ -142,7 +139,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
     ``RIDGE_PERSISTENCE`` times the lower height instead. ``scales``: the
-    ``CoarseScales`` of ``density``, if already made.
+    ``CoarseScales`` of ``density``, and ``along``: the ``AlongStructure`` of ``counts``, if already made.
     """
     pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
@@ -160,7 +157,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     height = peak.copy()
     scales = scales or CoarseScales(density, sigma)
     fine = FineScale(counts, sigma, basins)
-    oriented = OrientedScale(counts, sigma, basins)
+    oriented = OrientedScale(counts, sigma, basins, along or AlongStructure(counts, sigma))
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -335,62 +332,26 @@ class FineScale(_PairTest):
 
 
 class OrientedScale(_PairTest):
-    """The counts smoothed along the structure's local orientation, made on first use, for testing stripes and arms.
+    """Tests of stripes and arms on the counts smoothed along the structure (``along``, an ``AlongStructure``)."""
 
-    Sparse stripes or spiral arms a few kernels apart blur into one under the
-    isotropic kernel (their valley stays above 0.7 of the peak), yet each is
-    dense along its length. Where the structure tensor is coherent (the
-    gradient of the counts smoothed at ``GRADIENT_SCALE`` x sigma, finer than the
-    gap between stripes, averaged over 2 sigma), the counts are smoothed by a Gaussian
-    ``ORIENTED_LENGTH`` sigma long along the local orientation and
-    ``ORIENTED_WIDTH`` sigma wide across it (one of ``ORIENTATIONS``): the gap
-    between stripes stays deep and the kernel still holds many points. Dense
-    data, whose kernel across would be under ``MIN_ORIENTED_WIDTH`` pixels, keeps
-    the isotropic test.
-    """
-
-    @cached_property
-    def usable(self):
-        return ORIENTED_WIDTH * self.sigma >= MIN_ORIENTED_WIDTH
-
-    @cached_property
-    def tensor(self):
-        """Coherence (0 to 1) and the index of the orientation along the structure, per pixel."""
-        d_row, d_col = np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma))
-        cc, rr, rc = (ndimage.gaussian_filter(a, 2 * self.sigma) for a in (d_col * d_col, d_row * d_row, d_col * d_row))
-        coherence = np.hypot(cc - rr, 2 * rc) / (cc + rr + 1e-12)
-        along = (0.5 * np.arctan2(2 * rc, cc - rr) + np.pi / 2) % np.pi  # the gradient runs across the structure
-        return coherence, np.round(along / (np.pi / ORIENTATIONS)).astype(int) % ORIENTATIONS
-
-    @cached_property
-    def density(self):
-        length, width = ORIENTED_LENGTH * self.sigma, ORIENTED_WIDTH * self.sigma
-        r = int(np.ceil(3 * length))
-        rows, cols = np.mgrid[-r : r + 1, -r : r + 1].astype(np.float64)
-        counts = self.counts.astype(np.float64)
-        choice = self.tensor[1]
-        out = np.zeros(counts.shape)
-        for k, angle in enumerate(np.arange(ORIENTATIONS) * np.pi / ORIENTATIONS):
-            u, v = cols * np.cos(angle) + rows * np.sin(angle), rows * np.cos(angle) - cols * np.sin(angle)
-            kernel = np.exp(-(u**2) / (2 * length**2) - v**2 / (2 * width**2))
-            chosen = choice == k
-            out[chosen] = fftconvolve(counts, kernel / kernel.sum(), mode="same")[chosen]
-        return np.maximum(out, 0.0)
+    def __init__(self, counts, sigma, regions, along):
+        super().__init__(counts, sigma, regions)
+        self.along = along
 
     def dip(self, lower, upper, persistence, significance):
         """Whether two groups (lists of region ids) on coherent structure dip, along it, from each group's highest
         pixel to the highest path between them below ``persistence`` of the lower, by ``significance``."""
-        if not self.usable:
+        if not self.along.usable:
             return False
         box, inside_lower, inside_upper = self.crop(lower, upper)
         inside = inside_lower | inside_upper
-        if self.tensor[0][box][inside].mean() < COHERENT:
+        if self.along.tensor[0][box][inside].mean() < COHERENT:
             return False
-        density = self.density[box]
+        density = self.along.density[box]
         ends = [np.unravel_index(np.argmax(np.where(part, density, -1.0)), density.shape) for part in (inside_lower, inside_upper)]
         top = min(density[e] for e in ends)
         level = _highest_path(density, inside, *ends, top)
-        scale = np.sqrt(ORIENTED_LENGTH * ORIENTED_WIDTH) * self.sigma  # the kernel's area is 4 pi scale^2
+        scale = np.sqrt(LENGTH * WIDTH) * self.sigma  # the kernel's area is 4 pi scale^2
         return level < persistence * top and _significant(top, level, scale, significance)
 
 
@@ -469,11 +430,16 @@ def gap_regions(basins, mask, density, sigma, counts, scales):
 
 def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE):
     """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
-    ``density`` is ``counts`` smoothed at ``sigma``."""
+    ``density`` is ``counts`` smoothed at ``sigma``. Where most points lie on lines (stripes, spiral arms: see
+    ``AlongStructure.lines``), the density's modes straddle neighbouring lines, so the basins and their merge read the
+    counts smoothed along the lines instead."""
+    along = AlongStructure(counts, sigma)
+    if along.lines:
+        density = along.per_kernel
     basins, _ = density_basins(density, sigma)
     scales = CoarseScales(density, sigma)
     regions, n = gap_regions(basins, mask, density, sigma, counts, scales)
-    return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales)
+    return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales, along)
 
 
 def label_map(basins, areas, counts, grow, reach, min_cluster_size):
