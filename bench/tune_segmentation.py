@@ -17,8 +17,15 @@ from bench_person import COLLAPSE, datasets, score
 from common import RESULTS
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.estimator import _lookup
-from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts, smoothed_density
-from visual_clustering_core.segmentation import PERSISTENCE, SIGNIFICANCE, final_areas, label_map, split_by_density
+from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts
+from visual_clustering_core.segmentation import (
+    PERSISTENCE,
+    SIGNIFICANCE,
+    final_areas,
+    label_map,
+    split_by_density,
+    splitting_density,
+)
 
 SMOOTHINGS = (2.0, 3.0, 4.0)
 PERSISTENCES = (0.6, 0.7, 0.8)
@@ -45,8 +52,8 @@ def scores(data, smoothing, persistence, significance):
     result = []
     for section, truth, pixels, counts, mask in data:
         sigma = density_scale(counts, smoothing)
-        density = smoothed_density(counts, sigma)
-        basins, regions, clusters = split_by_density(density, sigma, mask, counts, persistence, significance)
+        density, along = splitting_density(counts, sigma)
+        basins, regions, clusters = split_by_density(density, sigma, mask, counts, persistence, significance, along)
         areas = final_areas(regions, clusters, counts, density)
         labels, _ = label_map(basins, areas, counts, defaults.grow, defaults.reach, defaults.min_cluster_size)
         result.append((section, score(truth, _lookup(labels, pixels))))

@@ -19,10 +19,9 @@ from .raster import (
     finite_bounds,
     pixel_counts,
     pooled_counts,
-    smoothed_density,
     stretched,
 )
-from .segmentation import final_areas, label_map, split_by_density, threshold_mask
+from .segmentation import final_areas, label_map, split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -98,7 +97,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     sigma_ : float
         The smoothing scale chosen from the data, in pixels.
     density_ : ndarray of shape (resolution, resolution), float32
-        The point counts smoothed at ``sigma_``: what splits are decided on.
+        The point counts smoothed at ``sigma_`` (along the local orientation
+        where most points lie on lines, as sparse stripes and spiral arms do):
+        what splits are decided on.
     basins_ : ndarray of shape (resolution, resolution), int32
         The basin of each density mode (1..m; 0 where no point reaches).
     regions_ : ndarray of shape (resolution, resolution), int32
@@ -209,8 +210,10 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         seen = denoised(counts, self.denoise)
         self.mask_ = cut_bridges(area, seen)
         self.sigma_ = density_scale(seen)
-        self.density_ = smoothed_density(seen, self.sigma_)
-        self.basins_, self.regions_, self.region_clusters_ = split_by_density(self.density_, self.sigma_, self.mask_, seen)
+        self.density_, along = splitting_density(seen, self.sigma_)
+        self.basins_, self.regions_, self.region_clusters_ = split_by_density(
+            self.density_, self.sigma_, self.mask_, seen, along=along
+        )
         self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_)
         self.label_map_, self.cluster_sizes_ = label_map(
             self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size

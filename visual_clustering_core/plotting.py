@@ -57,7 +57,7 @@ def save_diagnostics(estimator, X, path, title=None):
     e = estimator
     groups, merged = np.unique(e.areas_, return_inverse=True)
     panels = [
-        (np.sqrt(e.density_), f"density (smoothed at {e.sigma_:.1f} px)", False),
+        (np.sqrt(e.density_), f"density the splits read (sigma {e.sigma_:.1f} px)", False),
         (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
         (merged.reshape(e.basins_.shape) - 1, f"areas merged, blob boundaries, crossings cut: {np.count_nonzero(groups)} groups", True),

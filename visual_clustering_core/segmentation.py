@@ -40,6 +40,7 @@ from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
 from .crossings import split_crossings
 from .groups import find_root
+from .raster import smoothed_density
 
 PERSISTENCE = 0.7
 TOP = 0.7
@@ -428,14 +429,18 @@ def gap_regions(basins, mask, density, sigma, counts, scales):
     return regions, len(unique)
 
 
-def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE):
-    """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
-    ``density`` is ``counts`` smoothed at ``sigma``. Where most points lie on lines (stripes, spiral arms: see
-    ``AlongStructure.lines``), the density's modes straddle neighbouring lines, so the basins and their merge read the
-    counts smoothed along the lines instead."""
+def splitting_density(counts, sigma):
+    """The density the splits read, and the counts' ``AlongStructure``: ``counts`` smoothed at ``sigma``; or, where
+    most points lie on lines (sparse stripes, spiral arms: ``AlongStructure.lines``), smoothed along them, as the
+    round kernel's modes straddle neighbouring lines."""
     along = AlongStructure(counts, sigma)
-    if along.lines:
-        density = along.per_kernel
+    return (along.per_kernel if along.lines else smoothed_density(counts, sigma)), along
+
+
+def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, significance=SIGNIFICANCE, along=None):
+    """The density's basins, their area regions (``gap_regions``) and the cluster of each region (``merge_basins``);
+    ``density`` is ``counts`` smoothed at ``sigma`` (``splitting_density``), ``along`` the counts'
+    ``AlongStructure`` if already made."""
     basins, _ = density_basins(density, sigma)
     scales = CoarseScales(density, sigma)
     regions, n = gap_regions(basins, mask, density, sigma, counts, scales)
