@@ -148,6 +148,7 @@ def main():
         suite_picture()
         diagnostics_picture()
         diagnostics_picture("two bars and a blob (400)", IMAGES / "diagnostics_bridge.png")
+        diagnostics_picture("three sparse spirals (312)", IMAGES / "diagnostics_spirals.png")
 
 
 if __name__ == "__main__":

@@ -55,12 +55,13 @@ def save_diagnostics(estimator, X, path, title=None):
     import matplotlib.pyplot as plt
 
     e = estimator
-    groups, merged = np.unique(e.areas_, return_inverse=True)
+    groups = np.unique(e.areas_)
+    areas = np.where(e.areas_ > 0, e.label_map_, -1)  # each area in the colour of the cluster its points take
     panels = [
         (np.sqrt(e.density_), f"density the splits read (sigma {e.sigma_:.1f} px)", False),
         (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
-        (merged.reshape(e.basins_.shape) - 1, f"areas merged, blob boundaries, crossings cut: {np.count_nonzero(groups)} groups", True),
+        (areas, f"areas merged, blob boundaries, crossings cut: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
     ]
     fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))
