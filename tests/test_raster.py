@@ -1,6 +1,5 @@
 import numpy as np
 import pytest
-
 from scipy.spatial import cKDTree
 
 from visual_clustering_core.raster import (

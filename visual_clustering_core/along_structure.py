@@ -59,12 +59,13 @@ class AlongStructure:
         counts = self.counts.astype(np.float64)
         position = self.tensor[1] / (np.pi / ORIENTATIONS)
         below = np.floor(position).astype(int) % ORIENTATIONS
-        share = position - np.floor(position)  # of the next orientation up
+        above = (below + 1) % ORIENTATIONS
+        share = position - np.floor(position)  # of the orientation above
         out = np.zeros(counts.shape)
         for k, angle in enumerate(np.arange(ORIENTATIONS) * np.pi / ORIENTATIONS):
             u, v = cols * np.cos(angle) + rows * np.sin(angle), rows * np.cos(angle) - cols * np.sin(angle)
             kernel = np.exp(-(u**2) / (2 * length**2) - v**2 / (2 * width**2))
-            weight = np.where(below == k, 1 - share, 0.0) + np.where((below + 1) % ORIENTATIONS == k, share, 0.0)
+            weight = np.where(below == k, 1 - share, 0.0) + np.where(above == k, share, 0.0)
             out += weight * fftconvolve(counts, kernel / kernel.sum(), mode="same")
         return np.maximum(out, 0.0)
 

@@ -161,9 +161,10 @@ def density_scale(counts, smoothing=SMOOTHING):
     the square root of the typical count per occupied pixel (the count the
     average point shares its pixel with), so dense data is smoothed less.
     """
-    occupied = counts[counts > 0].astype(np.float64)
+    positive = counts > 0
+    occupied = counts[positive].astype(np.float64)
     typical = (occupied**2).sum() / max(occupied.sum(), 1.0)
-    spacing = point_spacing(counts > 0) / np.sqrt(max(typical, 1.0))
+    spacing = point_spacing(positive) / np.sqrt(max(typical, 1.0))
     return float(np.clip(smoothing * spacing, 1.0, MAX_SIGMA))
 
 
