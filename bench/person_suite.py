@@ -195,13 +195,14 @@ def _zigzag(rng, n, k=3):
     return _parts(*parts)
 
 
-def _spirals(rng, n, arms):
+def _spirals(rng, n, arms, noise=0.18, even=False):
+    """Arms of 1.5 turns, their points uniform along each arm's length: at random, or evenly spaced (``even``)."""
     parts = []
     per = n // arms
     for i in range(arms):
-        t = np.sqrt(rng.uniform(0.05, 1, per)) * 3 * np.pi
+        t = np.sqrt(np.linspace(0.05, 1, per) if even else rng.uniform(0.05, 1, per)) * 3 * np.pi
         angle = t + 2 * np.pi * i / arms
-        xy = np.c_[t * np.cos(angle), t * np.sin(angle)] + rng.normal(scale=0.18, size=(per, 2))
+        xy = np.c_[t * np.cos(angle), t * np.sin(angle)] + rng.normal(scale=noise, size=(per, 2))
         parts.append((xy, i))
     return _parts(*parts)
 
@@ -410,6 +411,7 @@ SUITE = {
     "chain of 6 touching Gaussians": lambda r: _chain(r, 6_000),
     # classes of small classic benchmarks (sparse sets with visible gaps, many touching Gaussians, unequal densities)
     "three sparse spirals (312)": lambda r: _spirals(r, 312, 3),
+    "three evenly spaced spirals (312)": lambda r: _spirals(r, 312, 3, noise=0.05, even=True),
     "four parallel stripes (1200)": lambda r: _stripes(r, 1_200),
     "15 small blobs, nine in a ring (600)": lambda r: _ring_of_small_blobs(r, 600),
     "3x3 sparse squares (1350)": lambda r: _windows(r, 1_350),

@@ -86,6 +86,7 @@ def _unmet(reason):
         "3x3 sparse squares (1350)",
         pytest.param("15 small blobs, nine in a ring (600)", marks=_unmet("13 of 15 (AMI 0.95): two inner dips not significant at half sigma either")),
         pytest.param("three sparse spirals (312)", marks=_unmet("4 clusters for 3 (AMI 0.67): the arms part, but not all where their inner ends meet")),
+        "three evenly spaced spirals (312)",
         "four parallel stripes (1200)",
         pytest.param("grid 5x5 touching Gaussians", marks=_unmet("23 of 25 (AMI 0.895): two valleys under 2 sd at sigma or at half of it")),
         pytest.param("chain of 6 touching Gaussians", marks=_unmet("6 clusters found, boundaries off: AMI 0.89")),
@@ -140,6 +141,17 @@ def test_sparse_stripes_are_no_longer_one_cluster():
         model = VisualClustering().fit(X)
         assert model.n_clusters_ >= 2, f"seed {seed}"
         assert adjusted_mutual_info_score(truth, model.labels_) >= 0.5, f"seed {seed}"
+
+
+def test_evenly_spaced_spiral_arms_are_told_apart_and_keep_their_shape():
+    """The classic kind of spiral set: points evenly spaced along the arms. Before the point gaps, three arms of 104
+    were one cluster (their facing inner ends bridged); 200 points with the area one disc were cut into three sectors
+    (the blob boundaries fitted a Gaussian to each arm); four arms of 78 were one cluster."""
+    for n, arms in ((312, 3), (200, 3), (312, 4)):
+        X, truth = person_suite._spirals(np.random.default_rng(0), n, arms, noise=0.02, even=True)
+        model = VisualClustering().fit(X)
+        assert model.n_clusters_ == arms, (n, arms)
+        assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9, (n, arms)
 
 
 def test_no_structure_gives_at_most_one_cluster():

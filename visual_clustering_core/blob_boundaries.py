@@ -15,6 +15,7 @@ import numpy as np
 from scipy import ndimage
 
 BLOB = 0.5  # an area is a blob when the density at its points' mean is at least this fraction of its peak
+FILLS = 0.5  # ...and it holds at least this share of the pixels within one standard deviation of its Gaussian fit
 STEPS = 2  # boundaries moved, and the fits refitted, this many times
 _NEIGHBOURS = ((0, 1), (1, 0), (1, 1), (1, -1))  # half the 8-neighbourhood: each pixel pair is seen once
 
@@ -81,13 +82,28 @@ def _touching_pairs(areas):
 
 def _blobs(fits, pixels, areas, density):
     """Whether each area is a blob: its points' mean (``fits``) falls inside it, where the density is ``BLOB`` of
-    its peak."""
-    n, mean, _ = fits
+    its peak, and it holds ``FILLS`` of the pixels within one standard deviation of its fit (the fit of a spiral
+    arm or a band wrapped around others covers their ground)."""
+    n, mean, cov = fits
     r, c = (np.clip(np.round(mean[:, k]).astype(int), 0, areas.shape[k] - 1) for k in range(2))
     peak = np.zeros(pixels.n_ids)
     np.maximum.at(peak, pixels.labels, density.ravel()[pixels.flat])
     ids = np.arange(pixels.n_ids)
-    return (n > 0) & (ids > 0) & (areas[r, c] == ids) & (density[r, c] >= BLOB * peak)
+    blob = (n > 0) & (ids > 0) & (areas[r, c] == ids) & (density[r, c] >= BLOB * peak)
+    for i in np.flatnonzero(blob):
+        blob[i] = _share_of_core(areas, i, mean[i], cov[i]) >= FILLS
+    return blob
+
+
+def _share_of_core(areas, label, mean, cov):
+    """The share of the pixels within one standard deviation of a Gaussian fit (``mean``, ``cov``) labelled ``label``."""
+    reach = np.sqrt(np.diag(cov))
+    low = np.maximum(np.floor(mean - reach).astype(int), 0)
+    high = np.minimum(np.ceil(mean + reach).astype(int) + 1, areas.shape)
+    rows, cols = np.mgrid[low[0] : high[0], low[1] : high[1]]
+    offset = np.stack([rows - mean[0], cols - mean[1]], axis=-1)
+    core = np.einsum("...i,ij,...j->...", offset, np.linalg.inv(cov), offset) <= 1
+    return (areas[low[0] : high[0], low[1] : high[1]][core] == label).mean() if core.any() else 0.0
 
 
 def _log_fit_terms(fits):

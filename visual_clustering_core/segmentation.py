@@ -13,7 +13,10 @@ density's call, the way a person splits a plot:
    (``PERSISTENCE``) *and* the dip is too deep to be noise for the number of
    points under the smoothing kernel (``SIGNIFICANCE``, in standard deviations
    of their Poisson count). A visible gap is a pass of zero, so separate groups stay apart
-   whatever their size; a bump of a few points is noise and merges. A dip
+   whatever their size; a bump of a few points is noise and merges. Sparse
+   points keep apart where their gap is wider than twice the longest step
+   inside either group (``point_gaps``): the kernel bridges the facing ends
+   of evenly spaced chains. A dip
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
    (``CoarseScales``); a dip between two compact groups smaller than the
@@ -40,6 +43,7 @@ from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
 from .crossings import split_crossings
 from .groups import find_root
+from .point_gaps import PointGaps
 from .raster import smoothed_density
 
 PERSISTENCE = 0.7
@@ -139,7 +143,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
-    ``RIDGE_PERSISTENCE`` times the lower height instead. ``scales``: the
+    ``RIDGE_PERSISTENCE`` times the lower height instead. Where the kernel spans
+    several point spacings (``AlongStructure.usable``), groups whose points a gap
+    parts, wider than ``point_gaps.WIDER`` times the longest step inside either,
+    never merge (``PointGaps``). ``scales``: the
     ``CoarseScales`` of ``density``, and ``along``: the ``AlongStructure`` of ``counts``, if already made.
     """
     pairs, passes, where = passes_between(basins, density)
@@ -158,7 +165,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     height = peak.copy()
     scales = scales or CoarseScales(density, sigma)
     fine = FineScale(counts, sigma, basins)
-    oriented = OrientedScale(counts, sigma, basins, along or AlongStructure(counts, sigma))
+    along = along or AlongStructure(counts, sigma)
+    oriented = OrientedScale(counts, sigma, basins, along)
+    gaps = PointGaps(basins, counts, n) if along.usable else None
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -177,6 +186,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
             continue
+        if gaps is not None:
+            if gaps.apart(lower, upper):
+                continue
+            gaps.join(lower, upper)
         parent[lower] = upper
         members[upper] += members[lower]
         held[upper] += held[lower]
