@@ -75,7 +75,7 @@ def _delaunay_edges(points):
     try:
         simplices = Delaunay(points).simplices
         edges = np.unique(np.sort(np.r_[simplices[:, [0, 1]], simplices[:, [1, 2]], simplices[:, [0, 2]]], axis=1), axis=0)
-    except (QhullError, ValueError):
+    except QhullError:  # fewer than 3 points, or all on one line
         order = np.lexsort(points.T[::-1])
         edges = np.c_[order[:-1], order[1:]]
     return edges, np.sqrt(((points[edges[:, 0]] - points[edges[:, 1]]) ** 2).sum(1))
