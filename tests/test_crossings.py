@@ -3,7 +3,7 @@
 import numpy as np
 import pytest
 from scipy import ndimage
-from skimage.draw import disk, line
+from skimage.draw import circle_perimeter, disk, line
 
 from visual_clustering_core.crossings import line_labels, split_crossings
 
@@ -57,19 +57,86 @@ def test_a_ring_and_a_blob_are_no_crossings():
     assert line_labels(ring) is None and line_labels(blob) is None
 
 
-def test_split_crossings_gives_the_second_band_a_new_cluster_and_leaves_the_others():
+def _rings(size, centres, radius, width=7):
+    """A mask of thick ring outlines."""
+    mask = np.zeros(size, bool)
+    for centre in centres:
+        mask[circle_perimeter(*centre, radius, shape=size)] = True
+    return _thick(mask, width)
+
+
+def _ring_pixels(shape, centre, radius, away_from, margin):
+    """Outline pixels of a ring farther than ``margin`` from every point in ``away_from`` (the crossings)."""
+    rows, cols = circle_perimeter(*centre, radius, shape=shape)
+    far = np.all([np.hypot(rows - r, cols - c) > margin for r, c in away_from], axis=0)
+    return rows[far], cols[far]
+
+
+def _crossings_of(centres, radius):
+    """Where two rings of equal radius cross."""
+    points = []
+    for i, a in enumerate(np.asarray(centres, float)):
+        for b in np.asarray(centres, float)[i + 1 :]:
+            half = np.linalg.norm(b - a) / 2
+            if 0 < half < radius:
+                along, across = (b - a) / (2 * half), np.array([a[1] - b[1], b[0] - a[0]]) / (2 * half)
+                height = np.sqrt(radius**2 - half**2)
+                points += [a + along * half + across * height, a + along * half - across * height]
+    return points
+
+
+def test_two_interlocking_rings_are_two_lines():
+    centres = [(80, 70), (80, 130)]
+    mask = _rings((160, 200), centres, 45)
+    lines = line_labels(mask)
+    assert lines is not None and lines.max() == 2
+    for centre, ring in zip(centres, (0, 1)):
+        labels = lines[_ring_pixels(mask.shape, centre, 45, _crossings_of(centres, 45), 12)]
+        assert len(np.unique(labels)) == 1, f"ring {ring} is in lines {np.unique(labels)}"
+    assert lines[80, 25] != lines[80, 175]
+
+
+def test_a_ring_passing_where_two_rings_touch_keeps_its_own_curve():
+    """Three rings meet in one junction: the two lower ones touching, the upper one's bottom passing between them.
+
+    A line going through the junction off its centre, or a ring's curve carried on across to its neighbour's
+    (straighter, there, than its own), made two or three of them one line."""
+    centres = [(70, 60), (70, 160), (120, 110)]  # the upper ring's bottom at (70, 110), where the lower two touch
+    mask = _rings((200, 220), centres, 50, width=9)
+    lines = line_labels(mask)
+    assert lines is not None and lines.max() == 3
+    crossings = _crossings_of(centres, 50) + [(70, 110)]
+    rings = [np.unique(lines[_ring_pixels(mask.shape, c, 50, crossings, 16)]) for c in centres]
+    assert all(len(labels) == 1 for labels in rings), rings
+    assert len({int(labels[0]) for labels in rings}) == 3
+
+
+def test_crossing_bands_cut_by_the_density_are_still_split_into_their_bands():
+    """The crossing is the bands' densest place, so the density may give it a cluster of its own (or join pieces of
+    different bands): a connected area made of crossing lines becomes its lines, whatever clusters it held."""
+    mask = _x()
+    areas = np.where(mask, 1, 0).astype(np.int32)
+    areas[disk((64, 64), 12)] = 2
+    areas[~mask] = 0
+    areas[:, 100:][mask[:, 100:]] = 3
+    split = split_crossings(areas)
+    assert len(np.unique(split[mask])) == 2 and (split[~mask] == 0).all()
+    assert split[15, 15] == split[112, 112] != split[15, 112] == split[112, 15]
+
+
+def test_split_crossings_gives_each_band_its_own_cluster_and_leaves_the_others():
     areas = np.zeros((128, 256), np.int32)
     areas[:, :128][_x()] = 1
     areas[disk((64, 190), 30)] = 2
     split = split_crossings(areas)
-    assert set(np.unique(split)) == {0, 1, 2, 3}
-    assert (split[areas == 2] == 2).all() and (split[areas == 0] == 0).all()
-    assert {split[15, 15], split[15, 112]} == {1, 3}
+    assert len(np.unique(split)) == 4 and (split[areas == 2] == 2).all() and (split[areas == 0] == 0).all()
+    assert split[15, 15] == split[112, 112] != split[15, 112] == split[112, 15]
+    assert 2 not in (split[15, 15], split[15, 112])
 
 
 def test_a_large_area_is_analysed_subsampled_and_labelled_whole():
     mask = _x(size=1200, width=41)
     split = split_crossings(mask.astype(np.int32))
-    assert set(np.unique(split)) == {0, 1, 2}
+    assert len(np.unique(split)) == 3
     assert (split[mask] > 0).all() and (split[~mask] == 0).all()
     assert split[30, 30] == split[1170, 1170] != split[30, 1170] == split[1170, 30]

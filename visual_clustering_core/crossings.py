@@ -1,27 +1,30 @@
-"""Bands that cross: a cluster's area shaped like crossing lines split into its lines.
+"""Lines that cross: an area shaped like crossing lines (an X, interlocking rings) split into its lines.
 
-The density cannot split two bands that cross (an X): they touch, and the
-crossing is their densest place. A person follows each band through the
-crossing, and so does this step. The area's skeleton (of the area smoothed
-at half its width, so ragged edges grow no spurs) is cut at its junctions into
-branches. At a junction where the branches at least ``MIN_LENGTH`` widths long
-pair up, four or more of them, each leaving within ``STRAIGHT`` of the
-opposite of its partner, every pair is one line going through; at any other
-junction all its branches are one shape. A cluster made of two or more lines
-is split, each area pixel taking the line of its nearest skeleton pixel.
+The density cannot split lines that cross: they touch, and each crossing is
+their densest place, so the density cuts them there instead. A person follows
+each line through its crossings, and so does this step. The area's skeleton
+(of the area smoothed at half its width, so ragged edges grow no spurs) is cut
+at its junctions into branches; a short branch between two junctions is part
+of one crossing. At a junction where the branches at least ``MIN_LENGTH``
+widths long pair up, four or more of them, each carried on along its own
+tangent and curvature heading for its partner's end within ``STRAIGHT``, every
+pair is one line going through; at any other junction all its branches are
+one shape. A connected area made of two or more lines becomes its lines,
+whatever clusters the density made in it; each area pixel takes the line of
+its nearest skeleton pixel, the lines drawn on through their crossings along
+their curves.
 """
 
 import numpy as np
 from scipy import ndimage
-from skimage.draw import line as draw_line
 from skimage.morphology import skeletonize
 
 from .groups import find_root
 from .raster import spread_labels
 
-STRAIGHT = np.cos(np.radians(30))  # a pair goes straight through when its directions are within 30 degrees of opposite
+STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
+CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
-DIRECTION_SPAN = 2.0  # a branch's direction: from the junction to its pixels within this many widths
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
 MAX_SIDE = 512  # larger areas (resolution above 512) are analysed subsampled to this side, so the step stays cheap
@@ -29,22 +32,22 @@ EIGHT = np.ones((3, 3), bool)
 
 
 def split_crossings(areas):
-    """The label map of cluster areas (0: background) with each area made of crossing lines split into its lines."""
+    """The label map of cluster areas (0: background) with each connected area made of crossing lines split into its
+    lines, whatever clusters the density made in it: a crossing is its lines' densest place, so the density cuts
+    them there."""
     out = areas.copy()
+    components, _ = ndimage.label(areas > 0)
     next_id = int(areas.max()) + 1
-    for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
-        if box is None:
-            continue
+    for component, box in enumerate(ndimage.find_objects(components), start=1):
         box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
-        mask = areas[box] == cluster
+        mask = components[box] == component
         if mask.mean() > MAX_FILL:
             continue
         lines = _subsampled_lines(mask)
         if lines is None:
             continue
-        crop = out[box]
-        crop[mask] = np.where(lines[mask] == 1, cluster, lines[mask] - 2 + next_id)
-        next_id += int(lines.max()) - 1
+        out[box][mask] = lines[mask] - 1 + next_id
+        next_id += int(lines.max())
     return out
 
 
@@ -56,8 +59,7 @@ def line_labels(mask):
     junctions = skeleton & (ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant") >= 4)
     if not junctions.any():
         return None
-    hubs, n_hubs = ndimage.label(ndimage.distance_transform_edt(~junctions) <= width, structure=EIGHT)
-    branches, n_branches = ndimage.label(skeleton & (hubs == 0), structure=EIGHT)
+    hubs, branches, n_hubs, n_branches = _hubs_and_branches(skeleton, junctions, width)
     if n_branches < 4:
         return None
     long = np.bincount(branches.ravel(), minlength=n_branches + 1) >= MIN_LENGTH * width
@@ -72,17 +74,17 @@ def line_labels(mask):
         incident = np.unique(touching[meets & at_hub])
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: _end(branches, b, centre, width) for b in incident if long[b]}
-        pairs = _straight_pairs({b: direction for b, (_, direction) in ends.items()})
+        pairs = _straight_pairs(ends)
         for a, b in pairs:
             parent[find_root(parent, a)] = find_root(parent, b)
-            bridges.append((a, ends[a][0], ends[b][0]))
+            bridges.append((a, ends[a], ends[b]))
         if not pairs:
             for b in incident[1:]:
                 parent[find_root(parent, b)] = find_root(parent, incident[0])
     if not bridges:
         return None
-    for branch, start, stop in bridges:  # each line goes on straight through its crossing
-        branches[draw_line(*start, *stop)] = branch
+    for branch, a, b in bridges:  # each line goes on through its crossing, along its own course
+        branches[_course(a, b, branches.shape)] = branch
     line = np.array([find_root(parent, i) for i in range(n_branches + 1)])
     lines = np.unique(line[np.flatnonzero(long)])
     if len(lines) < 2:
@@ -92,6 +94,28 @@ def line_labels(mask):
     seeds = number[line[branches]] * (branches > 0)
     _, (rows, cols) = ndimage.distance_transform_edt(seeds == 0, return_indices=True)
     return np.where(mask, seeds[rows, cols], 0)
+
+
+def _hubs_and_branches(skeleton, junctions, width):
+    """The junctions' hubs (the pixels within a width of a junction) and the skeleton's branches between them, each
+    labelled, and their numbers.
+
+    A short branch (under ``MIN_LENGTH`` widths) joining two hubs is part of one crossing, not a line: where two
+    lines cross at a slant, or two rings touch, the skeleton forks twice, a short stretch apart."""
+    hub = ndimage.distance_transform_edt(~junctions) <= width
+    hubs, n_hubs = ndimage.label(hub, structure=EIGHT)
+    branches, n_branches = ndimage.label(skeleton & ~hub, structure=EIGHT)
+    touching = ndimage.grey_dilation(branches, footprint=EIGHT)
+    at = hub & (touching > 0)
+    meetings = np.unique(touching[at].astype(np.int64) * (n_hubs + 1) + hubs[at])
+    linking = np.bincount(meetings // (n_hubs + 1), minlength=n_branches + 1) >= 2
+    linking &= np.bincount(branches.ravel(), minlength=n_branches + 1) < MIN_LENGTH * width
+    linking[0] = False
+    if linking.any():
+        hub |= linking[branches]
+        hubs, n_hubs = ndimage.label(hub, structure=EIGHT)
+        branches, n_branches = ndimage.label(skeleton & ~hub, structure=EIGHT)
+    return hubs, branches, n_hubs, n_branches
 
 
 def _subsampled_lines(mask):
@@ -109,7 +133,7 @@ def _skeleton(mask):
     rough = skeletonize(mask).sum()
     if rough < MIN_SKELETON:
         return None, 0.0
-    smooth = ndimage.gaussian_filter(mask.astype(np.float32), mask.sum() / rough / 2) > 0.5
+    smooth = ndimage.gaussian_filter(mask.astype(np.float32), mask.sum() / rough / 2, mode="constant") > 0.5
     skeleton = skeletonize(smooth)
     if skeleton.sum() < MIN_SKELETON:
         return None, 0.0
@@ -117,25 +141,69 @@ def _skeleton(mask):
 
 
 def _end(branches, branch, centre, width):
-    """Where a branch leaves a junction (its pixel nearest the junction's centre) and its unit direction from there."""
+    """Where a branch leaves a junction (its pixel nearest the junction's centre), its unit tangent there pointing
+    into the junction, and its signed curvature (positive turning left): a parabola fitted to its pixels within
+    ``CURVE_SPAN`` widths of that end, in the frame of their principal axis."""
     pixels = np.argwhere(branches == branch)
-    distance = np.hypot(*(pixels - centre).T)
-    near = pixels[distance <= distance.min() + DIRECTION_SPAN * width]
-    direction = near.mean(0) - centre
-    return pixels[distance.argmin()], direction / (np.linalg.norm(direction) + 1e-12)
+    end = pixels[np.hypot(*(pixels - centre).T).argmin()]
+    near = pixels[np.hypot(*(pixels - end).T) <= CURVE_SPAN * width].astype(float)
+    mean = near.mean(0)
+    axis = np.linalg.eigh(np.cov((near - mean).T))[1][:, 1] if len(near) > 2 else end - mean
+    axis = axis / (np.linalg.norm(axis) + 1e-12)
+    if axis @ (end - mean) < 0:
+        axis = -axis  # u grows towards the junction
+    normal = np.array([-axis[1], axis[0]])
+    u, v = (near - mean) @ axis, (near - mean) @ normal
+    c, b, _ = np.polyfit(u, v, 2) if len(near) > 3 else (0.0, 0.0, 0.0)
+    slope = b + 2 * c * ((end - mean) @ axis)
+    tangent = axis + slope * normal
+    return end, tangent / np.linalg.norm(tangent), 2 * c / (1 + slope**2) ** 1.5
 
 
-def _straight_pairs(directions):
-    """Pairs of branches going straight through a junction, most opposite first; [] unless all of 4+ branches pair."""
-    if len(directions) < 4 or len(directions) % 2:
+def _straight_pairs(ends):
+    """Pairs of branches going on through a junction, smoothest first; [] unless all of 4+ branches pair.
+
+    A pair goes on through when each branch, carried on along its own tangent and curvature, heads for the other's
+    end within ``STRAIGHT``: read pair by pair, so a line passing off the junction's centre (three lines meeting in
+    one junction) still goes through, and two circles that touch keep their own curves."""
+    if len(ends) < 4 or len(ends) % 2:
         return []
-    keys = list(directions)
-    candidates = sorted((float(directions[a] @ directions[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
+    keys = list(ends)
+    candidates = sorted((_deviation(ends[a], ends[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
     left, pairs = set(keys), []
-    for cosine, a, b in candidates:
-        if cosine > -STRAIGHT:
+    for value, a, b in candidates:
+        if value > STRAIGHT:
             break
         if a in left and b in left:
             pairs.append((a, b))
             left -= {a, b}
     return pairs if not left else []
+
+
+def _course(a, b, shape):
+    """Pixels of the curve joining two paired ends: the quadratic Bezier whose control point is where their tangents
+    meet (the chord when they meet behind either end or beyond it)."""
+    (start, ta, _), (stop, tb, _) = a, b
+    chord = np.linalg.norm(stop - start)
+    matrix = np.c_[ta, -tb]
+    control = (start + stop) / 2
+    if abs(np.linalg.det(matrix)) > 1e-3:
+        s, u = np.linalg.solve(matrix, stop - start)
+        if 0 < s < chord and 0 < u < chord:
+            control = start + s * ta
+    t = np.linspace(0, 1, 2 * int(chord) + 2)[:, None]
+    curve = (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t**2 * stop
+    rows, cols = np.clip(np.rint(curve).astype(int), 0, np.array(shape) - 1).T
+    return rows, cols
+
+
+def _deviation(a, b):
+    """The larger angle between where each end's curve heads (its tangent turned by curvature x half the chord: the
+    tangent-chord angle of a circle) and the chord to the other end."""
+    chord = b[0] - a[0]
+    length = np.linalg.norm(chord) + 1e-12
+    worst = 0.0
+    for (_, tangent, curvature), towards in ((a, chord), (b, -chord)):
+        turn = np.arctan2(tangent[0] * towards[1] - tangent[1] * towards[0], tangent @ towards)
+        worst = max(worst, abs(turn - curvature * length / 2))
+    return worst

@@ -35,8 +35,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     The points are rendered into a square density image and a small U-Net
     marks the cluster areas; areas a gap separates are never joined. The density's modes, merged unless a valley deep
     relative to the lower one and significant for its number of points
-    separates them, decide which cluster each area pixel belongs to; bands
-    that cross are followed straight through the crossing; and every point
+    separates them, decide which cluster each area pixel belongs to; lines
+    that cross (an X, interlocking rings) are followed through their crossings; and every point
     takes the label of the pixel it falls in. No hyperparameter has to
     be set.
 
@@ -110,7 +110,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     areas_ : ndarray of shape (resolution, resolution), int32
         The clusters' area pixels (0 outside): the regions' groups, with the
         boundaries between touching blobs where their Gaussian fits meet and
-        crossing bands split into their bands; what grows into ``label_map_``.
+        connected areas of crossing lines split into their lines; what grows into ``label_map_``.
     label_map_ : ndarray of shape (resolution, resolution), int32
         The label every pixel gives its points (-1: noise).
     cluster_sizes_ : ndarray of shape (n_clusters_,)

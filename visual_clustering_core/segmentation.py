@@ -26,8 +26,8 @@ density's call, the way a person splits a plot:
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
    splits;
-3. area pixels take their basin's cluster, and a cluster shaped like bands
-   that cross is split into its bands (``crossings``); points near an area, in the same
+3. area pixels take their basin's cluster, and a connected area shaped like
+   lines that cross is split into its lines (``crossings``); points near an area, in the same
    basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius).
    Pixels no point reaches are never labelled.
 """
@@ -472,8 +472,8 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size):
 
 def final_areas(regions, clusters, counts, density):
     """Area pixels labelled by their region's cluster, the boundaries between touching blobs moved to where their
-    Gaussian fits meet (``refine_blob_boundaries``), and a cluster shaped like crossing bands split into its bands
-    (``split_crossings``)."""
+    Gaussian fits meet (``refine_blob_boundaries``), and a connected area shaped like crossing lines split into its
+    lines (``split_crossings``)."""
     return split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
 
 
