@@ -5,7 +5,7 @@ import pytest
 from scipy import ndimage
 from skimage.draw import circle_perimeter, disk, line
 
-from visual_clustering_core.crossings import line_labels, split_crossings
+from visual_clustering_core.crossings import _long, line_labels, split_crossings
 
 
 def _band(mask, start, stop):
@@ -140,3 +140,9 @@ def test_a_large_area_is_analysed_subsampled_and_labelled_whole():
     assert len(np.unique(split)) == 3
     assert (split[mask] > 0).all() and (split[~mask] == 0).all()
     assert split[30, 30] == split[1170, 1170] != split[30, 1170] == split[1170, 30]
+
+
+def test_blobs_touching_are_not_worth_a_skeleton_and_lines_are():
+    discs = np.zeros((128, 128), bool)
+    discs[disk((40, 40), 25)] = discs[disk((85, 85), 25)] = True
+    assert not _long(discs[14:111, 14:111]) and _long(_x())  # as split_crossings crops them, to their box

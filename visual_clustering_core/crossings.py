@@ -25,6 +25,7 @@ from .raster import spread_labels
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
+MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds no crossing worth the skeleton
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
 MAX_SIDE = 512  # larger areas (resolution above 512) are analysed subsampled to this side, so the step stays cheap
@@ -41,7 +42,7 @@ def split_crossings(areas):
     for component, box in enumerate(ndimage.find_objects(components), start=1):
         box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
         mask = components[box] == component
-        if mask.mean() > MAX_FILL:
+        if mask.mean() > MAX_FILL or not _long(mask):
             continue
         lines = _subsampled_lines(mask)
         if lines is None:
@@ -49,6 +50,13 @@ def split_crossings(areas):
         out[box][mask] = lines[mask] - 1 + next_id
         next_id += int(lines.max())
     return out
+
+
+def _long(mask):
+    """Whether the mask's bounding box spans ``MIN_EXTENT`` of its widths (twice its area over its perimeter): lines
+    crossing do, blobs touching do not, and their skeleton is not worth making."""
+    edge = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
+    return np.hypot(*mask.shape) * edge >= MIN_EXTENT * 2 * np.count_nonzero(mask)
 
 
 def line_labels(mask):

@@ -16,7 +16,9 @@ density's call, the way a person splits a plot:
    whatever their size; a bump of a few points is noise and merges. Sparse
    points keep apart where their gap is wider than twice the longest step
    inside either group (``point_gaps``): the kernel bridges the facing ends
-   of evenly spaced chains. A dip
+   of evenly spaced chains. Nor do two round blobs of different density that
+   two Gaussians explain better than one (``blob_pairs``): a sparse blob's
+   few points make no significant dip beside a dense one. A dip
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
    (``CoarseScales``); a dip between two compact groups smaller than the
@@ -41,6 +43,7 @@ from skimage.segmentation import watershed
 
 from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
+from .blob_pairs import BlobPairs
 from .crossings import split_crossings
 from .groups import find_root
 from .point_gaps import PointGaps
@@ -146,7 +149,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     ``RIDGE_PERSISTENCE`` times the lower height instead. Where the kernel spans
     several point spacings (``AlongStructure.usable``), groups whose points a gap
     parts, wider than ``point_gaps.WIDER`` times the longest step inside either,
-    never merge (``PointGaps``). ``scales``: the
+    never merge (``PointGaps``); nor do two blobs of different density that two Gaussians explain better than
+    one (``BlobPairs``: a sparse blob beside a dense one). ``scales``: the
     ``CoarseScales`` of ``density``, and ``along``: the ``AlongStructure`` of ``counts``, if already made.
     """
     pairs, passes, where = passes_between(basins, density)
@@ -168,6 +172,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     along = along or AlongStructure(counts, sigma)
     oriented = OrientedScale(counts, sigma, basins, along)
     gaps = PointGaps(basins, counts, n) if along.usable else None
+    blobs = BlobPairs(basins, counts, n)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -186,10 +191,14 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
             continue
+        if gaps is not None and gaps.apart(lower, upper):
+            continue
+        if blobs.apart(lower, upper, (peak[highest[lower]], peak[highest[upper]]), density,
+                       lambda pixel: find_root(parent, basins.flat[pixel])):
+            continue
         if gaps is not None:
-            if gaps.apart(lower, upper):
-                continue
             gaps.join(lower, upper)
+        blobs.join(lower, upper)
         parent[lower] = upper
         members[upper] += members[lower]
         held[upper] += held[lower]

@@ -1,0 +1,69 @@
+"""Two blobs of different density are told apart by their Gaussian fits; one blob's pieces are not."""
+
+import numpy as np
+
+from visual_clustering_core.blob_pairs import BlobPairs
+from visual_clustering_core.raster import smoothed_density
+
+
+def _counts(points, shape=(64, 96)):
+    counts = np.zeros(shape, np.float32)
+    rows, cols = np.clip(np.rint(points).astype(int), 0, np.array(shape) - 1).T
+    np.add.at(counts, (rows, cols), 1)
+    return counts
+
+
+def _blob(rng, n, centre, sd):
+    return rng.normal(centre, sd, (n, 2))
+
+
+def _test(regions, counts, a=1, b=2):
+    """BlobPairs.apart of regions a and b (each its own group), with the density's peaks read per region."""
+    density = smoothed_density(counts, 2.0)
+    pairs = BlobPairs(regions, counts, int(regions.max()))
+    peaks = tuple(float(density[regions == g].max()) for g in (a, b))
+    return pairs.apart(a, b, peaks, density, lambda pixel: int(regions.flat[pixel]))
+
+
+def _split_at(shape, column):
+    regions = np.ones(shape, np.int32)
+    regions[:, column:] = 2
+    return regions
+
+
+def test_a_sparse_blob_beside_a_dense_one_is_two_blobs():
+    rng = np.random.default_rng(0)
+    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 100, (32, 52), 5.0)])
+    assert _test(_split_at(counts.shape, 42), counts)
+
+
+def test_one_blob_cut_in_two_is_one():
+    """Its two halves have the same density, and one Gaussian explains them as well."""
+    rng = np.random.default_rng(0)
+    counts = _counts(_blob(rng, 400, (32, 48), 6.0))
+    assert not _test(_split_at(counts.shape, 48), counts)
+
+
+def test_a_dense_blob_and_its_own_sparse_fringe_are_one():
+    """The fringe is not twice as sparse as the blob's peak, and one Gaussian explains both better than two."""
+    rng = np.random.default_rng(0)
+    counts = _counts(_blob(rng, 400, (32, 40), 5.0))
+    assert not _test(_split_at(counts.shape, 45), counts)
+
+
+def test_a_few_sparse_points_beside_a_dense_blob_are_too_few():
+    rng = np.random.default_rng(0)
+    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 40, (32, 52), 5.0)])
+    assert not _test(_split_at(counts.shape, 42), counts)
+
+
+def test_a_merged_group_is_fitted_with_all_its_points():
+    rng = np.random.default_rng(0)
+    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 100, (32, 52), 5.0)])
+    regions = _split_at(counts.shape, 42)
+    regions[:, 70:] = 3
+    pairs = BlobPairs(regions, counts, 3)
+    pairs.join(3, 2)
+    whole = BlobPairs(np.where(regions == 3, 2, regions), counts, 3)
+    assert np.allclose(pairs.moments[2], whole.moments[2])
+    assert np.isclose(pairs.moments[:3, 0].sum(), counts.sum())
