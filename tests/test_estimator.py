@@ -74,7 +74,7 @@ def _unmet(reason):
         "15 overlapping Gaussians (5k)",
         "three separate rings",
         "smiley face",
-        pytest.param("dense and sparse blob touching (200)", marks=_unmet("2 clusters, AMI 0.65: the sparse blob's near side drains into the dense blob's basin")),
+        pytest.param("dense and sparse blob touching (200)", marks=_unmet("2 clusters, AMI 0.73 (by the true Gaussians: 0.914): the sparse blob's near side drains into the dense blob's basin")),
         "ring around two blobs (300)",
         "3x3 squares with thin gaps",
         "two bars and a blob (400)",
@@ -87,8 +87,8 @@ def _unmet(reason):
         pytest.param("three sparse spirals (312)", marks=_unmet("4 clusters for 3 (AMI 0.67): the arms part, but not all where their inner ends meet")),
         "three evenly spaced spirals (312)",
         "four parallel stripes (1200)",
-        pytest.param("grid 5x5 touching Gaussians", marks=_unmet("23 of 25 (AMI 0.895): two valleys under 2 sd at sigma or at half of it")),
-        pytest.param("chain of 6 touching Gaussians", marks=_unmet("6 clusters found, boundaries off: AMI 0.89")),
+        pytest.param("grid 5x5 touching Gaussians", marks=_unmet("23 of 25 (AMI 0.895; labelling each point by its nearest "
+                                                                 "centre scores 0.912): two valleys under 2 sd at sigma or at half of it")),
         pytest.param("35 thin worms (100k)", marks=_unmet("37 clusters for 35 (AMI 0.995): where a worm is steepest its points per length fall below half")),
     ],
 )
@@ -108,6 +108,18 @@ def test_crossing_bands_are_split_as_well_as_the_nearest_band_labels_them():
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 2
     assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.03
+
+
+def test_a_chain_of_touching_gaussians_is_split_as_well_as_their_nearest_centres_label_it():
+    """Six Gaussians 4 sd apart overlap: labelling each point by its nearest centre scores AMI 0.898, so no method
+    reaches 0.9 (the suite's test asks that of the sets where a person's split is exact)."""
+    X, truth = person_suite.load("chain of 6 touching Gaussians")
+    centres = np.c_[np.arange(6.0), np.zeros(6)]
+    best = adjusted_mutual_info_score(truth, ((X[:, None] - centres) ** 2).sum(-1).argmin(1))
+    assert 0.89 < best < 0.9
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 6
+    assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.02
 
 
 def test_interlocking_rings_are_each_followed_through_their_crossings():
