@@ -8,7 +8,7 @@ at a glance. Score: AMI against the truth, background noise counted as a class
 of its own (a person sees it as no group); on the datasets with one group,
 where AMI is undefined, the share of points in the largest cluster found.
 A collapse is a score below 0.2. Writes ``bench/results/person.md``, the
-README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the two
+README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the four
 diagnostics pictures.
 """
 
@@ -149,6 +149,7 @@ def main():
         diagnostics_picture()
         diagnostics_picture("two bars and a blob (400)", IMAGES / "diagnostics_bridge.png")
         diagnostics_picture("three sparse spirals (312)", IMAGES / "diagnostics_spirals.png")
+        diagnostics_picture("five interlocking rings", IMAGES / "diagnostics_rings.png")
 
 
 if __name__ == "__main__":
