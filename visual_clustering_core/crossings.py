@@ -2,8 +2,9 @@
 
 The density cannot split lines that cross: they touch, and each crossing is
 their densest place, so the density cuts them there instead. A person follows
-each line through its crossings, and so does this step. The area's skeleton
-(of the area smoothed at half its width, so ragged edges grow no spurs) is cut
+each line through its crossings, and so does this step. The skeleton of a
+connected area thin enough to be lines (``MAX_FILL``, ``MIN_EXTENT``), made
+of the area smoothed at half its width so ragged edges grow no spurs, is cut
 at its junctions into branches; a short branch between two junctions is part
 of one crossing. At a junction where the branches at least ``MIN_LENGTH``
 widths long pair up, four or more of them, each carried on along its own
