@@ -55,17 +55,24 @@ class _AreaPixels:
 
     def fits(self, labels):
         """Each label's points (count) and their mean and covariance, in pixel coordinates."""
+        return gaussian_fits(point_moments(labels, self.rows, self.cols, self.points, self.n_ids))
 
-        def total(values):
-            return np.bincount(labels, weights=self.points * values, minlength=self.n_ids)
 
-        n = total(1.0)
-        safe = np.maximum(n, 1.0)
-        mean_r, mean_c = total(self.rows) / safe, total(self.cols) / safe
-        var_r = total(self.rows**2) / safe - mean_r**2 + 1 / 12  # a pixel's own spread: a one-pixel line stays fittable
-        var_c = total(self.cols**2) / safe - mean_c**2 + 1 / 12
-        cov = total(self.rows * self.cols) / safe - mean_r * mean_c
-        return n, np.c_[mean_r, mean_c], np.stack([np.c_[var_r, cov], np.c_[cov, var_c]], axis=1)
+def point_moments(labels, rows, cols, points, n_ids):
+    """Each label's points and their sums of r, c, r^2, r c and c^2, one row a label: (n_ids, 6)."""
+    return np.stack([np.bincount(labels, weights=points * f, minlength=n_ids)
+                     for f in (1.0, rows, cols, rows * rows, rows * cols, cols * cols)], axis=1)
+
+
+def gaussian_fits(moments):
+    """Points, means (k, 2) and covariances (k, 2, 2) of rows of ``point_moments``; a pixel's own spread (1/12) is
+    added, so a one-pixel line stays fittable."""
+    n, sr, sc, srr, src, scc = np.atleast_2d(moments).T
+    safe = np.maximum(n, 1.0)
+    mean_r, mean_c = sr / safe, sc / safe
+    var_r, var_c = srr / safe - mean_r**2 + 1 / 12, scc / safe - mean_c**2 + 1 / 12
+    cov = src / safe - mean_r * mean_c
+    return n, np.c_[mean_r, mean_c], np.stack([np.c_[var_r, cov], np.c_[cov, var_c]], axis=1)
 
 
 def _touching_pairs(areas):

@@ -15,7 +15,8 @@ merge, so a test costs the same whatever the group's size.
 
 import numpy as np
 
-BLOB = 0.5  # a group is a blob when the density at its points' mean is at least this fraction of its peak
+from .blob_boundaries import BLOB, gaussian_fits, point_moments
+
 DENSER = 2.0  # ...the denser group's peak at least this many times the sparser's
 SHARE = 0.2  # ...and the smaller group holding at least this share of the larger's points
 EXTRA_PARAMETERS = 6  # two Gaussians instead of one: a weight, a mean (2) and a covariance (3) more
@@ -31,41 +32,24 @@ class BlobPairs:
 
     def __init__(self, regions, counts, n):
         rows, cols = np.nonzero((counts > 0) & (regions > 0))
-        label = regions[rows, cols]
-        weight = counts[rows, cols].astype(np.float64)
-        r, c = rows.astype(np.float64), cols.astype(np.float64)
-        self.moments = np.stack(
-            [np.bincount(label, weights=weight * f, minlength=n + 1) for f in (1.0, r, c, r * r, r * c, c * c)], axis=1
-        )
+        self.moments = point_moments(regions[rows, cols], rows.astype(np.float64), cols.astype(np.float64),
+                                     counts[rows, cols].astype(np.float64), n + 1)
 
     def apart(self, a, b, peaks, density, group_at):
         """Whether groups ``a`` and ``b``, of density peaks ``peaks`` (two values), are two blobs that two Gaussians
         explain better than one; ``density`` the smoothed counts, ``group_at(pixel)`` the group of a flat pixel."""
-        (na, mean_a, cov_a), (nb, mean_b, cov_b) = self._fit(self.moments[a]), self._fit(self.moments[b])
+        ma, mb = self.moments[a], self.moments[b]
+        (na, nb, n), means, covs = gaussian_fits(np.stack([ma, mb, ma + mb]))
         if min(na, nb) < SHARE * max(na, nb) or max(peaks) < DENSER * min(peaks):
             return False
-        for group, mean, peak in ((a, mean_a, peaks[0]), (b, mean_b, peaks[1])):
+        for group, mean, peak in zip((a, b), means, peaks):
             pixel = np.ravel_multi_index(tuple(np.clip(np.rint(mean).astype(int), 0, np.array(density.shape) - 1)), density.shape)
             if group_at(pixel) != group or density.flat[pixel] < BLOB * peak:
                 return False
-        n, _, cov = self._fit(self.moments[a] + self.moments[b])
-        gained = (n * _log_det(cov) - na * _log_det(cov_a) - nb * _log_det(cov_b)) / 2
-        gained += na * np.log(na / n) + nb * np.log(nb / n)
+        log_det = np.log(np.maximum(np.linalg.det(covs), 1e-12))
+        gained = (n * log_det[2] - na * log_det[0] - nb * log_det[1]) / 2 + na * np.log(na / n) + nb * np.log(nb / n)
         return gained > EXTRA_PARAMETERS / 2 * np.log(n)
 
     def join(self, a, b):
         """Record that group ``a`` merged into group ``b``."""
         self.moments[b] += self.moments[a]
-
-    @staticmethod
-    def _fit(moments):
-        """Points, mean and covariance (with a pixel's own spread, 1/12) of a group's moments."""
-        n, sr, sc, srr, src, scc = moments
-        safe = max(n, 1.0)
-        mr, mc = sr / safe, sc / safe
-        cov = np.array([[srr / safe - mr**2 + 1 / 12, src / safe - mr * mc], [src / safe - mr * mc, scc / safe - mc**2 + 1 / 12]])
-        return n, np.array([mr, mc]), cov
-
-
-def _log_det(cov):
-    return np.log(max(np.linalg.det(cov), 1e-12))
