@@ -118,18 +118,13 @@ def test_delegated_runs_from_the_app_are_executed_by_the_launcher(page, app_data
     from fiftyone.operators.delegated import DelegatedOperationService
 
     shots = _screenshot_dir(tmp_path)
-    _dismiss_promotions(page)
-    for _ in range(2):
-        page.locator("[data-cy=action-browse-operations]").click()
-        page.get_by_placeholder("Search operations by name...").fill("visual clusters")
-        page.get_by_text("Compute visual clusters", exact=True).click()
-        page.locator('input[value="visual_clusters"]').fill("delegated_clusters")
-        page.get_by_text("Delegate", exact=True).click()
-        expect(page.get_by_role("button", name="Schedule")).to_be_enabled()
-        page.get_by_role("button", name="Schedule").click()
-        page.get_by_text("Operation successfully scheduled").first.wait_for()
-    page.screenshot(path=shots / "app_delegated_scheduled.png")
     service = DelegatedOperationService()
+    try:
+        _schedule_twice(page, service, app_dataset.name)
+    except BaseException:
+        page.screenshot(path=shots / "app_failure.png")  # what the user would have seen
+        raise
+    page.screenshot(path=shots / "app_delegated_scheduled.png")
     launcher = subprocess.Popen(["fiftyone", "delegated", "launch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 300
@@ -145,6 +140,25 @@ def test_delegated_runs_from_the_app_are_executed_by_the_launcher(page, app_data
     assert states["completed"].status.progress == 1.0
     assert "already has a clustering run 'delegated_clusters'" in states["failed"].result.error
     assert load_clustering_run(app_dataset, "delegated_clusters").config["source"]["projection"] == "umap"
+
+
+def _schedule_twice(page, service, dataset_name):
+    """Schedule the same delegated run twice from the operator browser; each is queued before the next click (the
+    App's "scheduled" toast is transient, so the queue is what is waited on)."""
+    _dismiss_promotions(page)
+    for scheduled in (1, 2):
+        page.locator("[data-cy=action-browse-operations]").click()
+        page.get_by_placeholder("Search operations by name...").fill("visual clusters")
+        page.get_by_text("Compute visual clusters", exact=True).click()
+        page.locator('input[value="visual_clusters"]').fill("delegated_clusters")
+        page.get_by_text("Delegate", exact=True).click()
+        expect(page.get_by_role("button", name="Schedule")).to_be_enabled()
+        page.get_by_role("button", name="Schedule").click()
+        deadline = time.time() + 120
+        while len(service.list_operations(dataset_name=dataset_name)) < scheduled:
+            assert time.time() < deadline, f"the App never queued delegated run {scheduled} of 2"
+            time.sleep(1)
+        expect(page.get_by_role("button", name="Schedule")).to_be_hidden()
 
 
 def _use_the_app(page, app_dataset, shots):
