@@ -17,8 +17,9 @@ DELEGATE_ABOVE = 100_000
 HYPERPARAMETERS = {
     "resolution": (int, "Image size (pixels)", "Side of the square image the points are drawn into (multiple of 16, 32 to 2048)"),
     "denoise": (int, "Denoise (median filter size)", "3 or 5 cuts thin bridges between clusters before segmentation (0: off)"),
-    "grow": (float, "Grow (pixels)", "Points within this many pixels of a cluster join it; farther ones are noise unless reach lets them join"),
+    "grow": (float, "Grow (pixels)", "Points within this many pixels of a cluster join it; farther ones are noise unless reach or strays lets them join"),
     "reach": (float, "Reach (x cluster radius)", "Points within this multiple of a cluster's radius also join it (0: only grow)"),
+    "strays": (float, "Strays (x their spacing)", "Scattered points left over join the nearest cluster within this multiple of their median spacing; close-set ones stay noise (0: all noise)"),
     "threshold": (float, "Area threshold (probability)", "Above it a pixel is cluster area; lower it for fewer noise points"),
     "min_cluster_size": (int, "Smallest cluster (points)", "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
     "keep_aspect": (bool, "Keep the aspect ratio", "Scale both axes equally, as the Embeddings panel shows them"),

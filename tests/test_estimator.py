@@ -263,6 +263,7 @@ def test_bad_input_gets_a_clear_error(X, error, words):
         (dict(min_cluster_size=0), "min_cluster_size"),
         (dict(grow=-1), "grow"),
         (dict(reach=-0.5), "reach"),
+        (dict(strays=-1), "strays"),
         (dict(segmenter="magic"), "segmenter"),
         (dict(device="tpu"), "device"),
     ],

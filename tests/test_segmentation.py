@@ -1,5 +1,6 @@
 import numpy as np
 import pytest
+from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
@@ -7,6 +8,8 @@ from visual_clustering_core.segmentation import (
     cluster_areas,
     density_basins,
     grow_labels,
+    join_strays,
+    nearest_area,
     merge_basins,
     split_by_density,
     threshold_mask,
@@ -184,6 +187,41 @@ def test_growing_stays_in_the_pixels_basin_and_off_empty_space():
     assert grown[15, 13] == 0, "nearest to cluster 1, but in another cluster's basin"
     assert grown[15, 22] == 2, "a basin without area joins the nearest cluster"
     assert grown[15, 30] == 0 and grown[15, 35] == 0, "no point reaches there"
+
+
+def test_scattered_strays_join_the_nearest_area_and_close_set_ones_stay_noise():
+    areas = np.zeros((64, 64), np.int32)
+    areas[_disc((64, 64), (20, 20), 8)] = 1
+    areas[_disc((64, 64), (20, 50), 6)] = 2
+    counts = (areas > 0).astype(np.int64)
+    counts[[40, 5, 20], [10, 35, 61]] = 1  # stragglers 5 to 15 pixels from an area, farther from each other
+    joined = join_strays(areas, counts, 3.0, nearest_area(areas))
+    assert joined[40, 10] == 1 and joined[5, 35] == 1 and joined[20, 61] == 2, "each joins the nearest area"
+    counts[54:63:2, 30:63:2] = 1  # background noise: stray points 2 pixels apart
+    joined = join_strays(areas, counts, 3.0, nearest_area(areas))
+    assert (joined[54:63, 30:63] == 0).all(), "background noise stays noise"
+    assert joined[40, 10] == 0 and joined[5, 35] == 0, "among it, stragglers farther than 3 x its spacing do too"
+    assert np.array_equal(join_strays(areas, counts, 0.0, nearest_area(areas)), areas)
+
+
+def test_a_splashs_spray_joins_it_and_background_noise_stays_noise():
+    from visual_clustering_core import VisualClustering
+
+    rng = np.random.default_rng(0)
+
+    def splash(center):  # a Gaussian core and a radial spray thinning out to some 10 core widths
+        angle, radius = rng.uniform(0, 2 * np.pi, 60), 0.3 + rng.exponential(0.6, 60)
+        return np.r_[rng.normal(size=(140, 2)) * 0.3, np.c_[radius * np.cos(angle), radius * np.sin(angle)]] + center
+
+    splashes = np.r_[splash((0, 0)), splash((5, 0))]
+    labels = VisualClustering().fit_predict(splashes)
+    assert (labels == -1).mean() <= 0.01 and adjusted_mutual_info_score(np.repeat([0, 1], 200), labels) >= 0.9
+    assert (VisualClustering(strays=0).fit_predict(splashes) == -1).mean() >= 0.05, "without strays: spray is noise"
+    blobs = np.r_[rng.normal(size=(1000, 2)) * 0.3, rng.normal(size=(1000, 2)) * 0.3 + 8]
+    noise = rng.uniform(-4, 12, size=(100, 2))
+    labels = VisualClustering().fit_predict(np.r_[blobs, noise])[2000:]
+    far = np.minimum(np.hypot(*noise.T), np.hypot(*(noise - 8).T)) > 3
+    assert (labels[far] == -1).mean() >= 0.9, "background noise far from the blobs stays noise"
 
 
 def test_threshold_mask_finds_dense_blobs():

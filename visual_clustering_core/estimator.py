@@ -54,17 +54,23 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     grow : float, default=6
         Points outside every cluster area but within this many pixels of one
         join it (the paper's M); farther points are noise (-1), unless
-        ``reach`` lets them join.
+        ``reach`` or ``strays`` lets them join.
     reach : float, default=0.5
         Points outside every cluster area also join one within this multiple
         of its radius, so the sparse outskirts of a large cluster are not
         noise. 0 keeps only ``grow``.
+    strays : float, default=3
+        Points still outside every cluster join the nearest cluster area
+        within this many times the median distance from one such stray point
+        to the next: the scattered stragglers of a heavy-tailed cluster join
+        it, while stray points lying close together (background noise, a
+        small far group) stay noise. 0 keeps them all noise.
     threshold : float, default=0.5
         Probability above which a pixel belongs to a cluster area. Lower it to
         get larger areas and fewer noise points.
     min_cluster_size : int, default=5
         Areas holding fewer points are no clusters: their points join a
-        near cluster (see ``grow`` and ``reach``), or become noise.
+        near cluster (see ``grow``, ``reach`` and ``strays``), or become noise.
     keep_aspect : bool, default=True
         Scale both axes equally, as a plot with equal axes shows the data. False
         stretches each axis to fill the grid, as the reference package does.
@@ -125,6 +131,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         denoise=0,
         grow=6,
         reach=0.5,
+        strays=3.0,
         threshold=0.5,
         min_cluster_size=5,
         keep_aspect=True,
@@ -136,6 +143,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.denoise = denoise
         self.grow = grow
         self.reach = reach
+        self.strays = strays
         self.threshold = threshold
         self.min_cluster_size = min_cluster_size
         self.keep_aspect = keep_aspect
@@ -157,6 +165,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         need(isinstance(self.grow, numbers.Real) and self.grow >= 0, f"grow must be >= 0 pixels; got {self.grow!r}.")
         need(isinstance(self.reach, numbers.Real) and self.reach >= 0,
              f"reach must be >= 0 (a multiple of a cluster's radius); got {self.reach!r}.")
+        need(isinstance(self.strays, numbers.Real) and self.strays >= 0,
+             f"strays must be >= 0 (a multiple of the stray points' spacing; 0: they stay noise); got {self.strays!r}.")
         need(isinstance(self.threshold, numbers.Real) and 0 < self.threshold < 1,
              f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
         need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
@@ -216,7 +226,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         )
         self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_)
         self.label_map_, self.cluster_sizes_ = label_map(
-            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size
+            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)

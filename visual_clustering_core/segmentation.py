@@ -30,7 +30,8 @@ density's call, the way a person splits a plot:
    splits;
 3. area pixels take their basin's cluster, and a connected area shaped like
    lines that cross is split into its lines (``crossings``); points near an area, in the same
-   basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius).
+   basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius),
+   and scattered points left over join the nearest area (``strays``).
    Pixels no point reaches are never labelled.
 """
 
@@ -38,6 +39,7 @@ from functools import cached_property
 
 import numpy as np
 from scipy import ndimage
+from scipy.spatial import cKDTree
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
@@ -469,14 +471,17 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales, along)
 
 
-def label_map(basins, areas, counts, grow, reach, min_cluster_size):
+def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
     Cluster areas (``final_areas``) of fewer than ``min_cluster_size`` points
     are dropped, so their points may join a near cluster; then the clusters
-    grow (``grow_labels``) and are ranked by size.
+    grow (``grow_labels``), the stray points left join them (``join_strays``)
+    and they are ranked by size.
     """
-    return _rank_clusters(grow_labels(_drop_small(areas, counts, min_cluster_size), grow, reach, basins), counts)
+    areas = _drop_small(areas, counts, min_cluster_size)
+    nearest = nearest_area(areas)
+    return _rank_clusters(join_strays(grow_labels(areas, grow, reach, basins, nearest), counts, strays, nearest), counts)
 
 
 def final_areas(regions, clusters, counts, density):
@@ -515,7 +520,13 @@ def cluster_areas(regions, clusters):
     return np.where(regions > 0, clusters[regions], 0).astype(np.int32)
 
 
-def grow_labels(labels, distance, reach=0.0, basins=None):
+def nearest_area(labels):
+    """Each pixel's distance to the nearest labelled pixel, and that pixel's label."""
+    depth, (rows, cols) = ndimage.distance_transform_edt(labels == 0, return_indices=True)
+    return depth, labels[rows, cols]
+
+
+def grow_labels(labels, distance, reach=0.0, basins=None, nearest=None):
     """Give background pixels near an area that area's label.
 
     A pixel joins its nearest area when it lies within ``distance`` pixels of
@@ -523,18 +534,31 @@ def grow_labels(labels, distance, reach=0.0, basins=None):
     the same size), so the sparse outskirts of a large cluster stay with it.
     With ``basins``, a pixel joins only a cluster with area in its own basin
     (any cluster if its basin holds no area), and pixels in no basin (no point
-    near) stay 0.
+    near) stay 0. ``nearest``: ``nearest_area(labels)``, if already made.
     """
     if labels.max() == 0 or (distance <= 0 and reach <= 0):
         return labels
     background = labels == 0
-    depth, (rows, cols) = ndimage.distance_transform_edt(background, return_indices=True)
-    grown = labels[rows, cols]
+    depth, grown = nearest_area(labels) if nearest is None else nearest
     radius = np.maximum(distance, reach * np.sqrt(np.bincount(labels.ravel()) / np.pi))
     keep = ~background | (depth <= radius[grown])
     if basins is not None:
         keep &= ~background | _holds(basins, labels, grown)
     return np.where(keep, grown, 0).astype(np.int32)
+
+
+def join_strays(grown, counts, factor, nearest):
+    """Occupied pixels outside every grown cluster join the nearest area (``nearest_area`` of the areas) when it lies
+    within ``factor`` times the median distance from such a stray pixel to the next: the scattered stragglers of a
+    heavy-tailed cluster join it, while stray points lying close together (background noise, a small far group)
+    stay noise."""
+    stray = (grown == 0) & (counts > 0)
+    if factor <= 0 or np.count_nonzero(stray) < 2 or nearest[1].max() == 0:
+        return grown
+    where = np.argwhere(stray)
+    spacing = np.median(cKDTree(where).query(where, k=2)[0][:, 1])
+    depth, area = nearest
+    return np.where(stray & (depth <= factor * spacing), area, grown).astype(np.int32)
 
 
 def _holds(basins, labels, candidate):
