@@ -54,7 +54,7 @@ def scores(data, smoothing, persistence, significance):
         sigma = density_scale(counts, smoothing)
         density, along = splitting_density(counts, sigma)
         basins, regions, clusters = split_by_density(density, sigma, mask, counts, persistence, significance, along)
-        areas = final_areas(regions, clusters, counts, density)
+        areas = final_areas(regions, clusters, counts, density, sigma)
         labels, _ = label_map(basins, areas, counts, defaults.grow, defaults.reach, defaults.min_cluster_size,
                               defaults.strays)
         result.append((section, score(truth, _lookup(labels, pixels))))

@@ -5,7 +5,7 @@ import pytest
 from scipy import ndimage
 from skimage.draw import circle_perimeter, disk, line
 
-from visual_clustering_core.crossings import _long, line_labels, split_crossings
+from visual_clustering_core.crossings import line_labels, long_enough, split_crossings
 
 
 def _band(mask, start, stop):
@@ -145,4 +145,4 @@ def test_a_large_area_is_analysed_subsampled_and_labelled_whole():
 def test_blobs_touching_are_not_worth_a_skeleton_and_lines_are():
     discs = np.zeros((128, 128), bool)
     discs[disk((40, 40), 25)] = discs[disk((85, 85), 25)] = True
-    assert not _long(discs[14:111, 14:111]) and _long(_x())  # as split_crossings crops them, to their box
+    assert not long_enough(discs[14:111, 14:111]) and long_enough(_x())  # as split_crossings crops them, to their box

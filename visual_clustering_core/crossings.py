@@ -43,7 +43,7 @@ def split_crossings(areas):
     for component, box in enumerate(ndimage.find_objects(components), start=1):
         box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
         mask = components[box] == component
-        if mask.mean() > MAX_FILL or not _long(mask):
+        if mask.mean() > MAX_FILL or not long_enough(mask):
             continue
         lines = _subsampled_lines(mask)
         if lines is None:
@@ -53,7 +53,7 @@ def split_crossings(areas):
     return out
 
 
-def _long(mask):
+def long_enough(mask):
     """Whether the mask's bounding box spans ``MIN_EXTENT`` of its widths (twice its area over its perimeter): lines
     crossing do, blobs touching do not, and their skeleton is not worth making."""
     edge = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
@@ -62,7 +62,7 @@ def _long(mask):
 
 def line_labels(mask):
     """Line of each mask pixel (1..k, 0 outside) when the mask is k >= 2 lines crossing; else None."""
-    skeleton, width = _skeleton(mask)
+    skeleton, width = skeleton_of(mask)
     if skeleton is None:
         return None
     junctions = skeleton & (ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant") >= 4)
@@ -82,7 +82,7 @@ def line_labels(mask):
         at_hub = hubs == hub
         incident = np.unique(touching[meets & at_hub])
         centre = np.array(ndimage.center_of_mass(at_hub))
-        ends = {b: _end(branches, b, centre, width) for b in incident if long[b]}
+        ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs(ends)
         for a, b in pairs:
             parent[find_root(parent, a)] = find_root(parent, b)
@@ -137,7 +137,7 @@ def _subsampled_lines(mask):
     return None if lines is None else spread_labels(lines, step, mask)
 
 
-def _skeleton(mask):
+def skeleton_of(mask):
     """The skeleton of the mask smoothed at half its width, and that width; (None, 0) for a mask too small."""
     rough = skeletonize(mask).sum()
     if rough < MIN_SKELETON:
@@ -149,7 +149,7 @@ def _skeleton(mask):
     return skeleton, smooth.sum() / skeleton.sum()
 
 
-def _end(branches, branch, centre, width):
+def branch_end(branches, branch, centre, width):
     """Where a branch leaves a junction (its pixel nearest the junction's centre), its unit tangent there pointing
     into the junction, and its signed curvature (positive turning left): a parabola fitted to its pixels within
     ``CURVE_SPAN`` widths of that end, in the frame of their principal axis."""
@@ -178,7 +178,7 @@ def _straight_pairs(ends):
     if len(ends) < 4 or len(ends) % 2:
         return []
     keys = list(ends)
-    candidates = sorted((_deviation(ends[a], ends[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
+    candidates = sorted((deviation(ends[a], ends[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
     left, pairs = set(keys), []
     for value, a, b in candidates:
         if value > STRAIGHT:
@@ -206,7 +206,7 @@ def _course(a, b, shape):
     return rows, cols
 
 
-def _deviation(a, b):
+def deviation(a, b):
     """The larger angle between where each end's curve heads (its tangent turned by curvature x half the chord: the
     tangent-chord angle of a circle) and the chord to the other end."""
     chord = b[0] - a[0]

@@ -36,7 +36,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     marks the cluster areas; areas a gap separates are never joined. The density's modes, merged unless a valley deep
     relative to the lower one and significant for its number of points
     separates them, decide which cluster each area pixel belongs to; lines
-    that cross (an X, interlocking rings) are followed through their crossings; and every point
+    that cross (an X, interlocking rings) are followed through their crossings, and sparse lines
+    across the stretches where their points thin out by chance; and every point
     takes the label of the pixel it falls in. No hyperparameter has to
     be set.
 
@@ -115,8 +116,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         The group each region was merged into.
     areas_ : ndarray of shape (resolution, resolution), int32
         The clusters' area pixels (0 outside): the regions' groups, with the
-        boundaries between touching blobs where their Gaussian fits meet and
-        connected areas of crossing lines split into their lines; what grows into ``label_map_``.
+        boundaries between touching blobs where their Gaussian fits meet,
+        connected areas of crossing lines split into their lines, and line
+        pieces that continue into each other joined; what grows into ``label_map_``.
     label_map_ : ndarray of shape (resolution, resolution), int32
         The label every pixel gives its points (-1: noise).
     cluster_sizes_ : ndarray of shape (n_clusters_,)
@@ -224,7 +226,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(
             self.density_, self.sigma_, self.mask_, seen, along=along
         )
-        self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_)
+        self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
             self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays
         )

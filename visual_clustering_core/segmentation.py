@@ -28,8 +28,10 @@ density's call, the way a person splits a plot:
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
    splits;
-3. area pixels take their basin's cluster, and a connected area shaped like
-   lines that cross is split into its lines (``crossings``); points near an area, in the same
+3. area pixels take their basin's cluster, a connected area shaped like
+   lines that cross is split into its lines (``crossings``), and line pieces
+   that continue into each other across a stretch where their points thin out
+   by chance are one line (``continuation``); points near an area, in the same
    basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius),
    and scattered points left over join the nearest area (``strays``).
    Pixels no point reaches are never labelled.
@@ -46,6 +48,7 @@ from skimage.segmentation import watershed
 from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
 from .blob_pairs import BlobPairs
+from .continuation import join_continued_lines
 from .crossings import split_crossings
 from .groups import find_root
 from .point_gaps import PointGaps
@@ -484,11 +487,13 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays):
     return _rank_clusters(join_strays(grow_labels(areas, grow, reach, basins, nearest), counts, strays, nearest), counts)
 
 
-def final_areas(regions, clusters, counts, density):
+def final_areas(regions, clusters, counts, density, sigma):
     """Area pixels labelled by their region's cluster, the boundaries between touching blobs moved to where their
-    Gaussian fits meet (``refine_blob_boundaries``), and a connected area shaped like crossing lines split into its
-    lines (``split_crossings``)."""
-    return split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
+    Gaussian fits meet (``refine_blob_boundaries``), a connected area shaped like crossing lines split into its
+    lines (``split_crossings``), and line pieces that continue into each other across a thin stretch joined
+    (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``)."""
+    areas = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
+    return join_continued_lines(areas, counts, sigma)
 
 
 def _area_sizes(areas, counts):

@@ -1,0 +1,101 @@
+"""Line pieces that continue into each other across a thin stretch are one line; pieces that do not, stay apart."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+from skimage.draw import circle_perimeter, disk, line
+from sklearn.metrics import adjusted_mutual_info_score
+
+from visual_clustering_core import VisualClustering
+from visual_clustering_core.continuation import join_continued_lines
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import person_suite  # noqa: E402  (the person-separable benchmark's generators)
+
+
+def _ring_in_two(size=128, radius=45, gap=6):
+    """A thin ring's area cut into two pieces by two short gaps (left and right): ids 1 (top) and 2 (bottom)."""
+    ring = np.zeros((size, size), bool)
+    ring[circle_perimeter(size // 2, size // 2, radius)] = True
+    ring = ndimage.binary_dilation(ring, iterations=2)
+    ring[size // 2 - gap // 2 : size // 2 + gap // 2 + 1] = False  # the two gaps, where the ring crosses the middle row
+    rows = np.arange(size)[:, None].repeat(size, 1)
+    return np.where(ring, np.where(rows < size // 2, 1, 2), 0).astype(np.int32)
+
+
+def _sparse_points(areas):
+    """A point on every third pixel of the ring's centre line, where it has area: a few points missing in a gap."""
+    counts = np.zeros(areas.shape, np.int64)
+    rows, cols = circle_perimeter(64, 64, 45)
+    order = np.argsort(np.arctan2(rows - 64, cols - 64))
+    rows, cols = rows[order][::3], cols[order][::3]
+    counts[rows, cols] = areas[rows, cols] > 0
+    return counts
+
+
+def test_a_sparse_ring_broken_in_two_is_one_line():
+    areas = _ring_in_two()
+    joined = join_continued_lines(areas, _sparse_points(areas), sigma=10.0)
+    assert len(np.unique(joined[joined > 0])) == 1
+    assert (joined[areas == 0] == 0).all()
+
+
+def test_dense_pieces_keep_their_gap():
+    areas = _ring_in_two()
+    counts = (areas > 0) * 50  # hundreds of points missing in each gap: the pieces are two
+    joined = join_continued_lines(areas, counts, sigma=10.0)
+    assert joined[19, 64] == 1 and joined[109, 64] == 2
+
+
+def test_a_third_cluster_in_the_gap_keeps_the_pieces_apart():
+    areas = _ring_in_two()
+    for centre in [(64, 19), (64, 109)]:  # a blob in each gap
+        areas[disk(centre, 3, shape=areas.shape)] = 3
+    joined = join_continued_lines(areas, _sparse_points(areas), sigma=10.0)
+    assert len(np.unique(joined[joined > 0])) == 3
+
+
+def test_pieces_meeting_at_a_right_angle_or_side_by_side_stay_apart():
+    areas = np.zeros((128, 128), np.int32)
+    areas[ndimage.binary_dilation(_line((64, 10), (64, 58)), iterations=2)] = 1
+    areas[ndimage.binary_dilation(_line((70, 64), (118, 64)), iterations=2)] = 2  # heads down, across the first's end
+    areas[ndimage.binary_dilation(_line((20, 70), (20, 118)), iterations=2)] = 3
+    areas[ndimage.binary_dilation(_line((28, 70), (28, 118)), iterations=2)] = 4  # parallel to 3
+    counts = np.zeros(areas.shape, np.int64)
+    counts[::3, ::3] = areas[::3, ::3] > 0  # sparse
+    assert np.array_equal(join_continued_lines(areas, counts, sigma=10.0), areas)
+
+
+def test_a_sparse_smiley_face_is_its_four_parts():
+    """500 points: the network's area leaves gaps in the thin face outline, where its points thin out by chance."""
+    found, scores = [], []
+    for seed in range(6):
+        X, truth = person_suite._smiley(np.random.default_rng(seed), 500)
+        labels = VisualClustering().fit_predict(X)
+        found.append(len(np.unique(labels[labels >= 0])))
+        scores.append(adjusted_mutual_info_score(truth, labels))
+    assert found.count(4) >= 4 and np.mean(scores) >= 0.95, (found, np.round(scores, 2))
+
+
+def _line(start, stop, size=128):
+    mask = np.zeros((size, size), bool)
+    mask[line(*start, *stop)] = True
+    return mask
+
+
+def test_two_curves_facing_each_other_in_an_s_bend_stay_apart():
+    """The inner ends of two spiral arms face each other across the middle, each curving its own way: an S-bend,
+    not one curve going on (a ring broken in two, whose ends curve on as one circle, is one line: above)."""
+    t = np.linspace(np.pi / 2, 2 * np.pi, 300)
+    first = np.c_[80 + 30 * np.sin(t), 50 + 30 * np.cos(t)]  # three quarters of a circle, ending at (80, 80) heading down
+    second = (180, 160) - first  # turned half a turn about (90, 80): it ends at (100, 80), facing the first's end
+    areas = np.zeros((160, 160), np.int32)
+    for label, points in ((1, first), (2, second)):
+        curve = np.zeros(areas.shape, bool)
+        curve[tuple(np.rint(points).astype(int).T)] = True
+        areas[ndimage.binary_dilation(curve, iterations=2)] = label
+    counts = np.zeros(areas.shape, np.int64)
+    counts[::3, ::3] = areas[::3, ::3] > 0
+    assert np.array_equal(join_continued_lines(areas, counts, sigma=20.0), areas)  # sigma: the gap is near enough

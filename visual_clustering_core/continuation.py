@@ -1,0 +1,102 @@
+"""Line pieces that continue into each other: one line, as a person follows a sparse line across a thin stretch.
+
+Points spread at random along a line thin out here and there: the network's
+area leaves a gap there, or the density dips to a significant valley, and
+the line falls into pieces (a sparse ring, a spiral arm, a line beside a
+blob). A person follows the line across. Two clusters whose areas are line
+pieces (``crossings.long_enough``) are one when an end of each, carried on
+along its tangent and curvature, heads for the other's end within
+``crossings.STRAIGHT``, the two curving on as one curve (not an S-bend, as
+the inner ends of spiral arms facing each other make); the two ends lie within ``MAX_GAP`` of the wider
+piece's widths (or ``MAX_GAP_SIGMAS`` smoothing scales) of each other; no
+third cluster lies on the way from one to the other; and the points between the ends fall short
+of what the pieces' own points per length predict by less than
+``SIGNIFICANCE`` standard deviations of a Poisson count: the gap of a sparse
+line, a handful of points missing. Dense lines keep their gaps (where
+hundreds of points are missing, the pieces are two), and touching worms
+their ends.
+"""
+
+import numpy as np
+from scipy import ndimage
+
+from .crossings import EIGHT, STRAIGHT, branch_end, deviation, long_enough, skeleton_of
+from .groups import find_root
+
+MAX_GAP = 3.0
+MAX_GAP_SIGMAS = 2.0
+BENT = np.radians(3)  # ends turning more than this over half the gap, the same way along it, make an S-bend
+SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
+
+
+def join_continued_lines(areas, counts, sigma):
+    """The cluster areas (0: background) with line pieces that continue into each other given one id."""
+    ends = _line_ends(areas, counts)
+    candidates = []
+    for i, (a, *_) in enumerate(ends):
+        for j in range(i + 1, len(ends)):
+            if ends[j][0] != a and _continues(areas, counts, sigma, ends[i], ends[j]):
+                candidates.append((deviation(ends[i][1], ends[j][1]), i, j))
+    if not candidates:
+        return areas
+    parent = np.arange(int(areas.max()) + 1)
+    used = set()
+    for _, i, j in sorted(candidates):  # each end continues into one other, the straightest first
+        if i not in used and j not in used:
+            used |= {i, j}
+            parent[find_root(parent, ends[i][0])] = find_root(parent, ends[j][0])
+    return np.array([find_root(parent, i) for i in range(len(parent))], np.int32)[areas]
+
+
+def _line_ends(areas, counts):
+    """(cluster, (end pixel, tangent, curvature), width, points per skeleton pixel) of each end of each cluster's
+    connected pieces that are lines."""
+    ends = []
+    for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
+        if box is None:
+            continue
+        box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+        pieces, _ = ndimage.label(areas[box] == cluster, structure=EIGHT)
+        for piece, inner in enumerate(ndimage.find_objects(pieces), start=1):
+            inner = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in inner)
+            mask = pieces[inner] == piece
+            if not long_enough(mask):
+                continue
+            skeleton, width = skeleton_of(mask)
+            if skeleton is None:
+                continue
+            per_pixel = counts[box][inner][mask].sum() / skeleton.sum()
+            offset = np.array([box[0].start + inner[0].start, box[1].start + inner[1].start])
+            tips = skeleton & (ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant") == 2)
+            for tip in np.argwhere(tips):
+                end, tangent, curvature = branch_end(skeleton.astype(np.int32), 1, tip, width)
+                ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
+    return ends
+
+
+def _continues(areas, counts, sigma, a, b):
+    """Whether two line ends (``_line_ends``) are near, head for each other, have no third cluster between them, and
+    hold about as many points between them as their pieces' points per length predict."""
+    (cluster_a, end_a, width_a, per_a), (cluster_b, end_b, width_b, per_b) = a, b
+    width = max(width_a, width_b)
+    gap = float(np.linalg.norm(end_b[0] - end_a[0]))
+    if gap > max(MAX_GAP * width, MAX_GAP_SIGMAS * sigma) or deviation(end_a, end_b) > STRAIGHT:
+        return False
+    turns = np.array([end_a[2], end_b[2]]) * gap / 2  # each end's turn over half the gap (tangents point into it)
+    if turns.prod() > 0 and np.abs(turns).min() > BENT:
+        return False  # an S-bend: two curves facing each other (the inner ends of spiral arms), not one going on
+    reach = int(np.ceil(width))
+    low = np.maximum(np.minimum(end_a[0], end_b[0]).astype(int) - reach, 0)
+    high = np.minimum(np.maximum(end_a[0], end_b[0]).astype(int) + reach + 1, areas.shape)
+    crop = tuple(slice(lo, hi) for lo, hi in zip(low, high))
+    # the chord between the ends, within half a width of it: no third cluster there, and its points
+    along = np.linspace(0, 1, 2 * int(gap) + 2)[:, None] * (end_b[0] - end_a[0]) + end_a[0] - low
+    chord = np.zeros(areas[crop].shape, bool)
+    chord[tuple(np.clip(np.rint(along).astype(int), 0, np.array(chord.shape) - 1).T)] = True
+    tube = ndimage.binary_dilation(chord, iterations=max(1, int(round(width / 2))))
+    between = areas[crop][tube]
+    if np.any((between != 0) & (between != cluster_a) & (between != cluster_b)):
+        return False
+    seen = counts[crop][tube].sum() * gap / max(gap + width, 1.0)
+    expected = min(per_a, per_b) * gap
+    return expected - seen < SIGNIFICANCE * np.sqrt(expected + 1e-12)
