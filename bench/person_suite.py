@@ -20,8 +20,8 @@ The suite covers the classes of real benchmarks that collapsed an earlier
 engine (grids and strings of touching Gaussians, small sparse sets, crossing
 bands, interlocking rings, shapes touching at a corner, overlapping Gaussians
 of different spread, parabolic arcs, thin touching worms, many overlapping
-Gaussians), the kinds of the small classic benchmarks (sparse spirals and
-stripes, small blobs and squares with empty corridors between them, many
+Gaussians), the kinds of the small classic benchmarks (sparse spirals,
+stripes and outlines (a smiley face, zigzags), small blobs and squares with empty corridors between them, many
 touching Gaussians, groups of unequal density, density gradients) and the
 classes that worked (rings, spirals, zigzags, unequal blobs, background noise,
 one cluster, no structure), from 100 to 1,000,000 points. ``load(name)`` returns ``(X, y)``; ``NAMES`` lists them in order.
@@ -421,6 +421,8 @@ SUITE = {
     "two moons of unequal density (373)": _unequal_moons,
     "two bars and a blob (400)": _bars_and_blob,
     "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
+    "sparse smiley face (500)": lambda r: _smiley(r, 500),
+    "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
