@@ -89,7 +89,7 @@ def test_two_curves_facing_each_other_in_an_s_bend_stay_apart():
     """The inner ends of two spiral arms face each other across the middle, each curving its own way: an S-bend,
     not one curve going on (a ring broken in two, whose ends curve on as one circle, is one line: above)."""
     t = np.linspace(np.pi / 2, 2 * np.pi, 300)
-    first = np.c_[80 + 30 * np.sin(t), 50 + 30 * np.cos(t)]  # three quarters of a circle, ending at (80, 80) heading down
+    first = np.c_[80 + 30 * np.sin(t), 50 + 30 * np.cos(t)]  # 3/4 of a circle, ending at (80, 80) heading down
     second = (180, 160) - first  # turned half a turn about (90, 80): it ends at (100, 80), facing the first's end
     areas = np.zeros((160, 160), np.int32)
     for label, points in ((1, first), (2, second)):

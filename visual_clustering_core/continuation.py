@@ -7,14 +7,14 @@ blob). A person follows the line across. Two clusters whose areas are line
 pieces (``crossings.long_enough``) are one when an end of each, carried on
 along its tangent and curvature, heads for the other's end within
 ``crossings.STRAIGHT``, the two curving on as one curve (not an S-bend, as
-the inner ends of spiral arms facing each other make); the two ends lie within ``MAX_GAP`` of the wider
-piece's widths (or ``MAX_GAP_SIGMAS`` smoothing scales) of each other; no
-third cluster lies on the way from one to the other; and the points between the ends fall short
-of what the pieces' own points per length predict by less than
-``SIGNIFICANCE`` standard deviations of a Poisson count: the gap of a sparse
-line, a handful of points missing. Dense lines keep their gaps (where
-hundreds of points are missing, the pieces are two), and touching worms
-their ends.
+the inner ends of spiral arms facing each other make); the two ends lie
+within ``MAX_GAP`` of the wider piece's widths (or ``MAX_GAP_SIGMAS``
+smoothing scales) of each other; no third cluster lies on the way from one
+to the other; and the points between the ends fall short of what the
+pieces' own points per length predict by less than ``SIGNIFICANCE``
+standard deviations of a Poisson count: the gap of a sparse line, a handful
+of points missing. Dense lines keep their gaps (where hundreds of points
+are missing, the pieces are two), and touching worms their ends.
 """
 
 import numpy as np
@@ -67,7 +67,8 @@ def _line_ends(areas, counts):
                 continue
             per_pixel = counts[box][inner][mask].sum() / skeleton.sum()
             offset = np.array([box[0].start + inner[0].start, box[1].start + inner[1].start])
-            tips = skeleton & (ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant") == 2)
+            neighbours = ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant")
+            tips = skeleton & (neighbours == 2)  # the pixel and one neighbour
             for tip in np.argwhere(tips):
                 end, tangent, curvature = branch_end(skeleton.astype(np.int32), 1, tip, width)
                 ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
