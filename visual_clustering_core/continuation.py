@@ -35,8 +35,11 @@ def join_continued_lines(areas, counts, sigma):
     candidates = []
     for i, (a, *_) in enumerate(ends):
         for j in range(i + 1, len(ends)):
-            if ends[j][0] != a and _continues(areas, counts, sigma, ends[i], ends[j]):
-                candidates.append((deviation(ends[i][1], ends[j][1]), i, j))
+            if ends[j][0] == a:
+                continue
+            turn = deviation(ends[i][1], ends[j][1])
+            if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], ends[j]):
+                candidates.append((turn, i, j))
     if not candidates:
         return areas
     parent = np.arange(int(areas.max()) + 1)
@@ -69,19 +72,20 @@ def _line_ends(areas, counts):
             offset = np.array([box[0].start + inner[0].start, box[1].start + inner[1].start])
             neighbours = ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant")
             tips = skeleton & (neighbours == 2)  # the pixel and one neighbour
+            branch = skeleton.astype(np.int32)
             for tip in np.argwhere(tips):
-                end, tangent, curvature = branch_end(skeleton.astype(np.int32), 1, tip, width)
+                end, tangent, curvature = branch_end(branch, 1, tip, width)
                 ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
     return ends
 
 
 def _continues(areas, counts, sigma, a, b):
-    """Whether two line ends (``_line_ends``) are near, head for each other, have no third cluster between them, and
-    hold about as many points between them as their pieces' points per length predict."""
+    """Whether two line ends (``_line_ends``) that head for each other are near, curve on as one curve, have no third
+    cluster between them, and hold about as many points between them as their pieces' points per length predict."""
     (cluster_a, end_a, width_a, per_a), (cluster_b, end_b, width_b, per_b) = a, b
     width = max(width_a, width_b)
     gap = float(np.linalg.norm(end_b[0] - end_a[0]))
-    if gap > max(MAX_GAP * width, MAX_GAP_SIGMAS * sigma) or deviation(end_a, end_b) > STRAIGHT:
+    if gap > max(MAX_GAP * width, MAX_GAP_SIGMAS * sigma):
         return False
     turns = np.array([end_a[2], end_b[2]]) * gap / 2  # each end's turn over half the gap (tangents point into it)
     if turns.prod() > 0 and np.abs(turns).min() > BENT:
