@@ -285,6 +285,12 @@ def _banana_and_blob(rng, n):
                   (_gauss(rng, n - m, (0, -0.6), 0.3), 1))
 
 
+def _line_and_blob(rng, n):
+    """A thin line of 2/5 of the points beside a round blob: the line's points thin out here and there by chance."""
+    m = 2 * n // 5
+    return _parts((_band(rng, m, (0, 0), (0, 6), 0.05), 0), (_gauss(rng, n - m, (3, 3), 0.6), 1))
+
+
 def _heavy_tailed(rng, n):
     per = n // 3
     return _parts(*[(rng.standard_t(4, size=(per, 2)) * 0.5 + c, i) for i, c in enumerate([(0, 0), (8, 0), (4, 7)])])
@@ -437,6 +443,7 @@ SUITE = {
     "three parallel lines": lambda r: _lines(r, 3_000),
     "three nested arcs": lambda r: _nested_arcs(r, 3_000),
     "banana and blob": lambda r: _banana_and_blob(r, 1_500),
+    "sparse line beside a blob (250)": lambda r: _line_and_blob(r, 250),
     "smiley face": lambda r: _smiley(r, 4_000),
     "unequal blobs (20k)": lambda r: _unequal_blobs(r, 20_000),
     "50 scattered blobs (20k)": lambda r: _scattered_blobs(r, 50, 20_000),

@@ -68,6 +68,30 @@ def test_pieces_meeting_at_a_right_angle_or_side_by_side_stay_apart():
     assert np.array_equal(join_continued_lines(areas, counts, sigma=10.0), areas)
 
 
+def test_a_stub_a_line_heads_for_joins_it_and_one_off_its_heading_stays_apart():
+    """A stub: a piece of the line cut off where its points thin out, too short to be a line itself."""
+    areas = np.zeros((128, 128), np.int32)
+    areas[ndimage.binary_dilation(_line((64, 10), (64, 70)), iterations=2)] = 1
+    areas[ndimage.binary_dilation(_line((64, 78), (64, 86)), iterations=2)] = 2  # on the line's heading
+    areas[ndimage.binary_dilation(_line((30, 80), (30, 88)), iterations=2)] = 3  # off it
+    sparse = np.zeros(areas.shape, np.int64)
+    sparse[::3, ::3] = areas[::3, ::3] > 0
+    joined = join_continued_lines(areas, sparse, sigma=10.0)
+    assert joined[64, 80] == joined[64, 40] != joined[30, 84]
+    dense = (areas > 0) * 50  # hundreds of points missing in the gap: the stub is its own cluster
+    assert np.array_equal(join_continued_lines(areas, dense, sigma=10.0), areas)
+
+
+def test_a_sparse_line_beside_a_blob_is_one_cluster_with_none_of_its_points_left_out():
+    """The network's area leaves parts of a line of 100 points out where its points thin out by chance."""
+    for seed in range(8):
+        X, truth = person_suite._line_and_blob(np.random.default_rng(seed), 250)
+        labels = VisualClustering().fit_predict(X)
+        assert len(np.unique(labels[labels >= 0])) == 2, seed
+        assert np.count_nonzero(labels[truth == 0] < 0) <= 2, seed
+        assert adjusted_mutual_info_score(truth, labels) >= 0.95, seed
+
+
 def test_a_sparse_smiley_face_is_its_four_parts():
     """500 points: the network's area leaves gaps in the thin face outline, where its points thin out by chance."""
     found, scores = [], []

@@ -14,7 +14,11 @@ to the other; and the points between the ends fall short of what the
 pieces' own points per length predict by less than ``SIGNIFICANCE``
 standard deviations of a Poisson count: the gap of a sparse line, a handful
 of points missing. Dense lines keep their gaps (where hundreds of points
-are missing, the pieces are two), and touching worms their ends.
+are missing, the pieces are two), and touching worms their ends. A stub, a
+cluster whose area is one piece too short to be a line and no larger than
+``MAX_STUB`` squared widths of the narrowest line, joins a line whose end
+heads for it on the same terms (the stub has no heading of its own); it
+may take a line end on each side, as the middle piece of a line cut twice.
 """
 
 import numpy as np
@@ -27,12 +31,14 @@ MAX_GAP = 3.0
 MAX_GAP_SIGMAS = 2.0
 BENT = np.radians(3)  # ends turning more than this over half the gap, the same way along it, make an S-bend
 SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
+MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narrowest line
 
 
 def join_continued_lines(areas, counts, sigma):
     """The cluster areas (0: background) with line pieces that continue into each other given one id."""
     ends = _line_ends(areas, counts)
-    candidates = []
+    stubs = _stubs(areas, ends)
+    candidates = []  # (turn, end, other end or -stub cluster)
     for i, (a, *_) in enumerate(ends):
         for j in range(i + 1, len(ends)):
             if ends[j][0] == a:
@@ -40,14 +46,19 @@ def join_continued_lines(areas, counts, sigma):
             turn = deviation(ends[i][1], ends[j][1])
             if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], ends[j]):
                 candidates.append((turn, i, j))
+        for stub, pixels in stubs:
+            facing = _stub_end(ends[i][1][0], pixels)
+            turn = deviation(ends[i][1], facing)
+            if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], (stub, facing, *ends[i][2:])):
+                candidates.append((turn, i, -stub))
     if not candidates:
         return areas
     parent = np.arange(int(areas.max()) + 1)
     used = set()
-    for _, i, j in sorted(candidates):  # each end continues into one other, the straightest first
+    for _, i, j in sorted(candidates):  # each line end continues into one other, the straightest first
         if i not in used and j not in used:
-            used |= {i, j}
-            parent[find_root(parent, ends[i][0])] = find_root(parent, ends[j][0])
+            used |= {i, j} if j >= 0 else {i}
+            parent[find_root(parent, ends[i][0])] = find_root(parent, ends[j][0] if j >= 0 else -j)
     return np.array([find_root(parent, i) for i in range(len(parent))], np.int32)[areas]
 
 
@@ -77,6 +88,30 @@ def _line_ends(areas, counts):
                 end, tangent, curvature = branch_end(branch, 1, tip, width)
                 ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
     return ends
+
+
+def _stubs(areas, ends):
+    """(cluster, pixels) of each cluster whose area is one piece, no line, of at most ``MAX_STUB`` squared widths of
+    the narrowest line (``ends``: the ``_line_ends``)."""
+    if not ends:
+        return []
+    lines = {end[0] for end in ends}
+    largest = MAX_STUB * min(end[2] for end in ends) ** 2
+    stubs = []
+    for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
+        if box is None or cluster in lines:
+            continue
+        mask = areas[box] == cluster
+        if mask.sum() <= largest and ndimage.label(mask, structure=EIGHT)[1] == 1:
+            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start]))
+    return stubs
+
+
+def _stub_end(towards, pixels):
+    """A stub's end facing a line's end at ``towards``: its pixel nearest it, heading straight for it (no curve)."""
+    end = pixels[np.hypot(*(pixels - towards).T).argmin()]
+    chord = towards - end
+    return end, chord / (np.linalg.norm(chord) + 1e-12), 0.0
 
 
 def _continues(areas, counts, sigma, a, b):

@@ -420,7 +420,8 @@ def gap_regions(basins, mask, density, sigma, counts, scales):
     Two regions on either side of a gap are never neighbours, so no pass, and
     no merge, joins what a visible gap separates. A component that holds no
     mode of the density is no group; nor is a small one near a larger group:
-    smaller than one smoothed point (the kernel's area, 2 pi sigma^2) or
+    smaller than one smoothed point (its bounding box's diagonal under the
+    kernel's diameter, 2 sqrt(2) sigma: a piece of a thin line is longer) or
     holding fewer than ``SPECK`` of the points a typical point's kernel holds,
     and within 2 of its own test scales (``scales``, the density's
     ``CoarseScales``: sparse points are judged at their own spacing) of that group. Such a speck is the outskirts'
@@ -438,7 +439,8 @@ def gap_regions(basins, mask, density, sigma, counts, scales):
     group[0] = False
     if group.sum() > 1:
         points = np.bincount(components.ravel(), weights=counts.ravel(), minlength=n + 1)
-        small = (np.bincount(components.ravel(), minlength=n + 1) < 2 * np.pi * sigma**2) | (points < SPECK * scales.typical)
+        extent = np.r_[0.0, [np.hypot(*(s.stop - s.start for s in box)) for box in ndimage.find_objects(components)]]
+        small = (extent < 2 * np.sqrt(2) * sigma) | (points < SPECK * scales.typical)
         if (group & ~small).any() and (group & small).any():
             distance = ndimage.distance_transform_edt(~(group & ~small)[components])
             index = np.arange(1, n + 1)
