@@ -429,6 +429,8 @@ SUITE = {
     "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
     "sparse smiley face (500)": lambda r: _smiley(r, 500),
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
+    "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)
+                                                        for i, c in enumerate([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])]),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
