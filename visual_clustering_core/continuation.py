@@ -36,44 +36,50 @@ MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narro
 
 def join_continued_lines(areas, counts, sigma):
     """The cluster areas (0: background) with line pieces that continue into each other given one id."""
-    ends = _line_ends(areas, counts)
-    stubs = _stubs(areas, ends)
-    candidates = []  # (turn, end, other end or -stub cluster)
+    pieces = list(_pieces(areas))
+    ends = _line_ends(pieces, counts)
+    stubs = _stubs(pieces, ends)
+    candidates = []  # (turn, end, the other end or None for a stub, the other's cluster)
     for i, (a, *_) in enumerate(ends):
         for j in range(i + 1, len(ends)):
             if ends[j][0] == a:
                 continue
             turn = deviation(ends[i][1], ends[j][1])
             if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], ends[j]):
-                candidates.append((turn, i, j))
+                candidates.append((turn, i, j, ends[j][0]))
         for stub, pixels in stubs:
             facing = _stub_end(ends[i][1][0], pixels)
             turn = deviation(ends[i][1], facing)
             if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], (stub, facing, *ends[i][2:])):
-                candidates.append((turn, i, -stub))
+                candidates.append((turn, i, None, stub))
     if not candidates:
         return areas
     parent = np.arange(int(areas.max()) + 1)
     used = set()
-    for _, i, j in sorted(candidates):  # each line end continues into one other, the straightest first
+    for _, i, j, other in sorted(candidates, key=lambda c: c[:2]):  # each line end into one other, straightest first
         if i not in used and j not in used:
-            used |= {i, j} if j >= 0 else {i}
-            parent[find_root(parent, ends[i][0])] = find_root(parent, ends[j][0] if j >= 0 else -j)
+            used |= {i, j} - {None}  # a stub may take a line end on each side
+            parent[find_root(parent, ends[i][0])] = find_root(parent, other)
     return np.array([find_root(parent, i) for i in range(len(parent))], np.int32)[areas]
 
 
-def _line_ends(areas, counts):
-    """(cluster, (end pixel, tangent, curvature), width, points per skeleton pixel) of each end of each cluster's
-    connected pieces that are lines."""
-    ends = []
+def _pieces(areas):
+    """(cluster, box, its pieces labelled in the box, their number) of each cluster, the box one pixel wider than its
+    area."""
     for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
-        if box is None:
-            continue
-        box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
-        pieces, _ = ndimage.label(areas[box] == cluster, structure=EIGHT)
-        for piece, inner in enumerate(ndimage.find_objects(pieces), start=1):
+        if box is not None:
+            box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+            yield (cluster, box, *ndimage.label(areas[box] == cluster, structure=EIGHT))
+
+
+def _line_ends(pieces, counts):
+    """(cluster, (end pixel, tangent, curvature), width, points per skeleton pixel) of each end of each cluster's
+    connected pieces (``_pieces``) that are lines."""
+    ends = []
+    for cluster, box, labelled, _ in pieces:
+        for piece, inner in enumerate(ndimage.find_objects(labelled), start=1):
             inner = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in inner)
-            mask = pieces[inner] == piece
+            mask = labelled[inner] == piece
             if not long_enough(mask):
                 continue
             skeleton, width = skeleton_of(mask)
@@ -90,21 +96,15 @@ def _line_ends(areas, counts):
     return ends
 
 
-def _stubs(areas, ends):
-    """(cluster, pixels) of each cluster whose area is one piece, no line, of at most ``MAX_STUB`` squared widths of
-    the narrowest line (``ends``: the ``_line_ends``)."""
+def _stubs(pieces, ends):
+    """(cluster, pixels) of each cluster whose area is one piece (``_pieces``), no line, of at most ``MAX_STUB``
+    squared widths of the narrowest line (``ends``: the ``_line_ends``)."""
     if not ends:
         return []
     lines = {end[0] for end in ends}
     largest = MAX_STUB * min(end[2] for end in ends) ** 2
-    stubs = []
-    for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
-        if box is None or cluster in lines:
-            continue
-        mask = areas[box] == cluster
-        if mask.sum() <= largest and ndimage.label(mask, structure=EIGHT)[1] == 1:
-            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start]))
-    return stubs
+    return [(cluster, np.argwhere(labelled) + [box[0].start, box[1].start]) for cluster, box, labelled, n in pieces
+            if n == 1 and cluster not in lines and np.count_nonzero(labelled) <= largest]
 
 
 def _stub_end(towards, pixels):
