@@ -12,9 +12,10 @@ drew the point" but what a person looking at the plot separates:
   rule is applied to every Gaussian mixture below, analytically, through
   ``_valley_groups``; shapes are placed with gaps by construction);
 * uniform background noise is no group (label -1) and is not scored;
-* two things no density rule captures, and a person still sees at once, are
+* things no density rule captures, and a person still sees at once, are
   kept as they are drawn: two bands crossing (an X) and interlocking rings
-  are each two and five groups, continuing through the crossings.
+  are each two and five groups, continuing through the crossings, and lines
+  meeting at a point (a star) are each a group.
 
 The suite covers the classes of real benchmarks that collapsed an earlier
 engine (grids and strings of touching Gaussians, small sparse sets, crossing
@@ -291,6 +292,13 @@ def _line_and_blob(rng, n):
     return _parts((_band(rng, m, (0, 0), (0, 6), 0.05), 0), (_gauss(rng, n - m, (3, 3), 0.6), 1))
 
 
+def _star(rng, n, rays=5):
+    """Thin straight lines leaving one point in evenly spread directions, like trajectories from one start."""
+    angles = 0.3 + 2 * np.pi * np.arange(rays) / rays
+    return _parts(*[(_band(rng, n // rays, 0.15 * np.array([np.cos(a), np.sin(a)]), 4 * np.array([np.cos(a), np.sin(a)]),
+                           0.06), i) for i, a in enumerate(angles)])
+
+
 def _heavy_tailed(rng, n):
     per = n // 3
     return _parts(*[(rng.standard_t(4, size=(per, 2)) * 0.5 + c, i) for i, c in enumerate([(0, 0), (8, 0), (4, 7)])])
@@ -431,6 +439,7 @@ SUITE = {
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
     "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)
                                                         for i, c in enumerate([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])]),
+    "five lines from one point (1500)": lambda r: _star(r, 1_500),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),

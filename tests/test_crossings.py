@@ -1,7 +1,6 @@
 """Crossing bands are split into their bands; shapes that do not cross stay whole."""
 
 import numpy as np
-import pytest
 from scipy import ndimage
 from skimage.draw import circle_perimeter, disk, line
 
@@ -33,19 +32,47 @@ def test_two_crossing_bands_are_two_lines():
     assert (lines[mask] > 0).all() and (lines[~mask] == 0).all()
 
 
-@pytest.mark.parametrize("arms", [[(10, 64), (64, 117), (117, 64)], [(10, 64), (64, 117), (117, 30)]], ids=["T", "Y"])
-def test_three_arms_meeting_are_one_shape(arms):
+def _meeting(ends, centre=(64, 64)):
     mask = np.zeros((128, 128), bool)
-    for end in arms:
-        _band(mask, (64, 64), end)
-    assert line_labels(_thick(mask)) is None
+    for end in ends:
+        _band(mask, centre, end)
+    return _thick(mask, width=5)
 
 
-def test_four_arms_of_which_only_two_go_straight_through_are_one_shape():
-    mask = np.zeros((128, 128), bool)
-    for end in [(64, 10), (64, 117), (18, 90), (12, 55)]:  # a line, and two arms leaving it on one side
-        _band(mask, (64, 64), end)
-    assert line_labels(_thick(mask)) is None
+def _line_at(lines, end, centre=(64, 64)):
+    """The line of the pixel nine tenths of the way from the centre to an arm's end."""
+    return lines[tuple(np.round(np.add(centre, 0.9 * np.subtract(end, centre))).astype(int))]
+
+
+def test_a_t_is_its_bar_and_its_stem():
+    lines = line_labels(_meeting([(64, 10), (64, 117), (117, 64)]))
+    assert lines is not None and lines.max() == 2
+    assert lines[64, 15] == lines[64, 112] != lines[112, 64]
+
+
+def test_three_lines_meeting_at_a_point_are_three_lines():
+    ends = [(10, 64), (100, 22), (100, 106)]  # a Y: no two go straight through
+    lines = line_labels(_meeting(ends))
+    assert lines is not None and lines.max() == 3
+    assert len({_line_at(lines, end) for end in ends}) == 3
+
+
+def test_a_plus_and_a_diagonal_meeting_are_the_plus_two_lines_and_the_diagonal():
+    ends = [(64, 10), (64, 117), (10, 64), (117, 64), (14, 14)]
+    lines = line_labels(_meeting(ends))
+    assert lines is not None and lines.max() == 3
+    assert [_line_at(lines, end) for end in ends].count(_line_at(lines, ends[0])) == 2
+
+
+def test_four_arms_of_which_only_two_go_straight_through_are_that_line_and_two_lines():
+    lines = line_labels(_meeting([(64, 10), (64, 117), (18, 90), (12, 55)]))  # a line, and two arms leaving it on one side
+    assert lines is not None and lines.max() == 3
+    assert lines[64, 15] == lines[64, 112]
+
+
+def test_short_arms_meeting_are_one_shape():
+    """Arms under ``RAY`` widths long (a blob's stubby limbs) are no lines meeting: the shape stays whole."""
+    assert line_labels(_meeting([(34, 64), (82, 40), (82, 88)])) is None
 
 
 def test_a_ring_and_a_blob_are_no_crossings():

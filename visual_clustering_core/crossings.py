@@ -1,4 +1,4 @@
-"""Lines that cross: an area shaped like crossing lines (an X, interlocking rings) split into its lines.
+"""Lines that cross or meet: an area shaped like crossing lines (an X, interlocking rings, a star) split into its lines.
 
 The density cannot split lines that cross: they touch, and each crossing is
 their densest place, so the density cuts them there instead. A person follows
@@ -9,8 +9,12 @@ at its junctions into branches; a short branch between two junctions is part
 of one crossing. At a junction where the branches at least ``MIN_LENGTH``
 widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
-pair is one line going through; at any other junction all its branches are
-one shape. A connected area made of two or more lines becomes its lines,
+pair is one line going through. Where they do not, but three or more branches
+meet that are each a line ``RAY`` widths long, lines meet at a point (a T, a
+star, trajectories from one start): the pairs of them that go straight
+through are one line each (a T's bar), every other is a line of its own. At
+any other junction (a spur, a short arm) all its branches are one shape. A
+connected area made of two or more lines becomes its lines,
 whatever clusters the density made in it; each area pixel takes the line of
 its nearest skeleton pixel, the lines drawn on through their crossings along
 their curves.
@@ -26,6 +30,7 @@ from .raster import spread_labels
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
+RAY = 6.0  # branches at least this many widths long are lines: three or more meeting at a point stay lines
 MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds no crossing worth the skeleton
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
@@ -61,7 +66,7 @@ def long_enough(mask):
 
 
 def line_labels(mask):
-    """Line of each mask pixel (1..k, 0 outside) when the mask is k >= 2 lines crossing; else None."""
+    """Line of each mask pixel (1..k, 0 outside) when the mask is k >= 2 lines crossing or meeting; else None."""
     skeleton, width = skeleton_of(mask)
     if skeleton is None:
         return None
@@ -69,28 +74,33 @@ def line_labels(mask):
     if not junctions.any():
         return None
     hubs, branches, n_hubs, n_branches = _hubs_and_branches(skeleton, junctions, width)
-    if n_branches < 4:
+    if n_branches < 3:
         return None
-    long = np.bincount(branches.ravel(), minlength=n_branches + 1) >= MIN_LENGTH * width
+    length = np.bincount(branches.ravel(), minlength=n_branches + 1)
+    long = length >= MIN_LENGTH * width
     long[0] = False
     touching = ndimage.grey_dilation(branches, footprint=EIGHT)
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
 
-    bridges = []
+    bridges, meeting = [], False
     for hub in range(1, n_hubs + 1):
         at_hub = hubs == hub
         incident = np.unique(touching[meets & at_hub])
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs(ends)
+        rays = not pairs and len(ends) >= 3 and all(length[b] >= RAY * width for b in ends)
+        if rays:
+            pairs = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
+            meeting = True
         for a, b in pairs:
             parent[find_root(parent, a)] = find_root(parent, b)
             bridges.append((a, ends[a], ends[b]))
-        if not pairs:
+        if not pairs and not rays:
             for b in incident[1:]:
                 parent[find_root(parent, b)] = find_root(parent, incident[0])
-    if not bridges:
+    if not bridges and not meeting:
         return None
     for branch, a, b in bridges:  # each line goes on through its crossing, along its own course
         branches[_course(a, b, branches.shape)] = branch
@@ -187,6 +197,30 @@ def _straight_pairs(ends):
             pairs.append((a, b))
             left -= {a, b}
     return pairs if not left else []
+
+
+def _heading(branches, branch, end, centre, width):
+    """Unit vector from a junction's centre to the mean of a branch's pixels within ``RAY`` widths of its end: where
+    the line goes, which the tangent at its end, bent where several lines crowd into one junction, does not tell."""
+    pixels = np.argwhere(branches == branch)
+    away = pixels[np.hypot(*(pixels - end).T) <= RAY * width].mean(0) - centre
+    return away / (np.linalg.norm(away) + 1e-12)
+
+
+def _through_pairs(ends, headings):
+    """Pairs of lines meeting at a point that go straight through it (a T's bar), most opposite first: their
+    headings opposite within ``STRAIGHT`` and their ends' curves heading for each other within it; the others pair
+    with none."""
+    keys = list(ends)
+    candidates = sorted((headings[a] @ headings[b], a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
+    left, pairs = set(keys), []
+    for cosine, a, b in candidates:
+        if cosine > -np.cos(STRAIGHT):
+            break
+        if a in left and b in left and deviation(ends[a], ends[b]) <= STRAIGHT:
+            pairs.append((a, b))
+            left -= {a, b}
+    return pairs
 
 
 def _course(a, b, shape):
