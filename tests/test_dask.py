@@ -39,6 +39,16 @@ def test_the_labels_are_those_of_the_numpy_path(client, points, chunks):
     assert np.array_equal(model.predict(da.from_array(points[:100], chunks=30)).compute(), expected.labels_[:100])
 
 
+def test_far_outliers_are_noise_as_on_the_numpy_path(client, points):
+    X = np.r_[points, np.float32([[1e5, 1e5], [-1e7, 0]])]
+    with pytest.warns(UserWarning, match="2 of 30002 points lie far"):
+        expected = VisualClustering().fit(X)
+    with pytest.warns(UserWarning, match="2 of 30002 points lie far"):
+        model = VisualClustering().fit(da.from_array(X, chunks=(7_777, 2)))
+    assert np.array_equal(model.labels_.compute(), expected.labels_) and model.n_clusters_ == 4
+    assert (expected.labels_[-2:] == -1).all()
+
+
 def test_labels_are_lazy_and_the_points_stay_on_the_workers(client, points):
     X = client.persist(da.from_array(points, chunks=(5_000, 2)))
     model = VisualClustering().fit(X)

@@ -287,6 +287,26 @@ def test_non_finite_rows_are_noise_and_the_rest_clusters():
     assert adjusted_mutual_info_score(y[keep], labels[keep]) >= 0.95
 
 
+@pytest.mark.parametrize("far", [[(1e3, 1e3)], [(1e3, 1e3), (-1e6, 0)], [(5e9, -5e9)] * 15], ids=["one", "nested", "fifteen stacked"])
+def test_far_outliers_are_noise_and_the_rest_is_clustered_as_without_them(far):
+    """A few points far away would squash the rest into a few pixels (one cluster); a person zooms in on the rest."""
+    X, y = toy_dataset("blobs")
+    expected = VisualClustering().fit_predict(X)
+    with pytest.warns(UserWarning, match=f"{len(far)} of {len(X) + len(far)} points lie far from all the others"):
+        labels = VisualClustering().fit_predict(np.r_[X, far])
+    assert np.all(labels[len(X):] == -1)
+    assert np.array_equal(labels[: len(X)], expected) and len(np.unique(expected)) == 3
+
+
+def test_a_far_group_holding_more_than_one_percent_of_the_points_is_no_outlier():
+    X, _ = toy_dataset("blobs")
+    far = np.random.default_rng(0).normal(size=(30, 2)) + 1e4
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")  # no "far from all the others"
+        labels = VisualClustering().fit_predict(np.r_[X, far])
+    assert len(np.unique(labels[len(X):])) == 1 and not set(labels[len(X):]) & set(labels[: len(X)])
+
+
 @pytest.mark.parametrize(
     "X",
     [

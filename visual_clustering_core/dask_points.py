@@ -33,8 +33,10 @@ def check_dask_points(X):
     return X.rechunk({1: 2})
 
 
-def _chunk_bounds(block):
+def _chunk_bounds(block, window=None):
     finite = np.isfinite(block).all(axis=1)
+    if window is not None:
+        finite &= ((block >= window[0]) & (block <= window[1])).all(axis=1)
     if not finite.any():
         return np.array([[np.inf, np.inf, -np.inf, -np.inf, len(block)]])
     good = block[finite] if not finite.all() else block
@@ -42,9 +44,10 @@ def _chunk_bounds(block):
     return np.array([[lo[0], lo[1], hi[0], hi[1], (~finite).sum()]], dtype=np.float64)
 
 
-def bounds(X):
-    """Per-axis min and max over the finite rows, and the number of rows holding NaN or inf (one pass)."""
-    stats = X.map_blocks(_chunk_bounds, chunks=((1,) * X.numblocks[0], (_BOUNDS,)), dtype=np.float64).compute()
+def bounds(X, window=None):
+    """Per-axis min and max over the finite rows (inside ``window``, a (lo, hi) pair, if given), and the number of
+    rows holding NaN or inf or outside the window (one pass)."""
+    stats = X.map_blocks(_chunk_bounds, window, chunks=((1,) * X.numblocks[0], (_BOUNDS,)), dtype=np.float64).compute()
     lo, hi = stats[:, :2].min(axis=0), stats[:, 2:4].max(axis=0)
     if not np.isfinite(lo).all():  # no finite row at all
         lo = hi = np.zeros(2)

@@ -12,7 +12,10 @@ from . import dask_points
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
 from .raster import (
+    FAR_GAP,
     GridTransform,
+    bounds_within,
+    bulk_window,
     denoised,
     density_image,
     density_scale,
@@ -27,6 +30,7 @@ from .validation import check_points
 
 
 MIN_RESOLUTION, MAX_RESOLUTION = 32, 2048
+MAX_ZOOMS = 4  # far outliers beyond far outliers: the grid is fitted to the bulk of the points at most this often
 
 
 class VisualClustering(ClusterMixin, BaseEstimator):
@@ -88,8 +92,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     ----------
     labels_ : ndarray of shape (n_samples,), int32
         Cluster of each point, ``0..n_clusters_-1`` from the largest cluster to
-        the smallest; -1 for noise and for rows with NaN or inf. A lazy dask
-        array when X was one.
+        the smallest; -1 for noise, for rows with NaN or inf, and for far
+        outliers (``raster.bulk_window``: the grid is fitted to the rest). A
+        lazy dask array when X was one.
     n_clusters_ : int
     density_image_ : ndarray of shape (2, side, side)
         The network's input: occupancy and normalised log-density; on a grid
@@ -204,12 +209,18 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         if n_bad:
             warnings.warn(f"{n_bad} of {X.shape[0]} rows of X hold NaN or inf; they are labelled -1 (noise).", stacklevel=2)
         self.n_features_in_ = 2
-        self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
-        if lazy:
-            counts = dask_points.counts(X, self.transform_)
-        else:
-            pixels = self.transform_.pixel_indices(X)
-            counts = pixel_counts(pixels, self.resolution)
+        pixels, counts = self._rasterised(X, lo, hi, lazy)
+        for _ in range(MAX_ZOOMS):
+            window = bulk_window(counts, self.transform_)
+            if window is None:
+                break
+            lo, hi = dask_points.bounds(X, window)[:2] if lazy else bounds_within(X, *window)
+            pixels, counts = self._rasterised(X, lo, hi, lazy)
+        n_far = X.shape[0] - n_bad - int(counts.sum())
+        if n_far:
+            warnings.warn(f"{n_far} of {X.shape[0]} points lie far from all the others (beyond an empty stretch {FAR_GAP:g} "
+                          "times as wide as the rest of the plot); they are labelled -1 (noise) and the plot is drawn "
+                          "without them. Cluster them on their own if they matter.", stacklevel=2)
         network = self.segmenter == "unet"
         pooled = network and self.resolution > TRAINING_GRID
         self.density_image_ = density_image(pooled_counts(counts, TRAINING_GRID) if pooled else counts, self.denoise)
@@ -239,6 +250,14 @@ class VisualClustering(ClusterMixin, BaseEstimator):
                 stacklevel=2,
             )
         return self
+
+    def _rasterised(self, X, lo, hi, lazy):
+        """Set the grid over the window [lo, hi]: the points' pixels (None for dask) and the counts per pixel."""
+        self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
+        if lazy:
+            return None, dask_points.counts(X, self.transform_)
+        pixels = self.transform_.pixel_indices(X)
+        return pixels, pixel_counts(pixels, self.resolution)
 
     def predict(self, X):
         """Labels of new points from the fitted label map (-1 off the fitted grid)."""

@@ -15,6 +15,8 @@ _CHUNK = 1 << 20
 _BLOCK = 1 << 15  # rows read once for all four bounds while they sit in the cache
 SMOOTHING = 4.0
 MAX_SIGMA = 16.0
+FAR_GAP = 2.0  # an empty stretch of the plot this many times as wide as the points on its fuller side...
+FAR_SHARE = 0.01  # ...leaves the points beyond it off the grid when they hold at most this share: far outliers
 
 
 @dataclass(frozen=True)
@@ -51,6 +53,43 @@ class GridTransform:
                 rows[~(inside_cols & inside_rows)] = -1
             out[start : start + len(block)] = rows
         return out
+
+    def pixel_edge(self, pixel, axis):
+        """The data coordinate where ``pixel`` (0..resolution) starts along ``axis`` (0: x, columns; 1: y, rows)."""
+        return self.center[axis] + (pixel - self.resolution / 2) / self.scale[axis]
+
+
+def bulk_window(counts, transform):
+    """The data window (lo, hi) of the plot without its far outliers, or None when it has none.
+
+    A few points far from the rest squash them into a corner of the plot, a
+    few pixels wide, where no clusters can be told apart. Along either axis,
+    where the widest empty stretch between occupied pixels is ``FAR_GAP`` times
+    as wide as the points on its fuller side span, and its other side holds at
+    most ``FAR_SHARE`` of the points, those are far outliers: the window is the
+    fuller side's, as a person zooms in on the bulk of a plot."""
+    edges = np.array([[transform.pixel_edge(0, a), transform.pixel_edge(transform.resolution, a)] for a in (0, 1)])
+    cut = False
+    for axis, marginal in enumerate((counts.sum(axis=0), counts.sum(axis=1))):
+        occupied = np.flatnonzero(marginal)
+        if len(occupied) < 2:
+            continue
+        widest = int(np.diff(occupied).argmax())
+        sides = ((occupied[0], occupied[widest]), (occupied[widest + 1], occupied[-1]))
+        held = [marginal[first : last + 1].sum() for first, last in sides]
+        first, last = sides[int(np.argmax(held))]
+        empty = occupied[widest + 1] - occupied[widest] - 1
+        if empty >= FAR_GAP * (last - first + 1) and min(held) <= FAR_SHARE * marginal.sum():
+            edges[axis] = transform.pixel_edge(first, axis), transform.pixel_edge(last + 1, axis)
+            cut = True
+    return (edges[:, 0], edges[:, 1]) if cut else None
+
+
+def bounds_within(X, lo, hi):
+    """Per-axis min and max of the rows of X inside the window [lo, hi] (non-finite rows are outside)."""
+    inside = (X[:, 0] >= lo[0]) & (X[:, 0] <= hi[0]) & (X[:, 1] >= lo[1]) & (X[:, 1] <= hi[1])
+    kept = X[inside]
+    return kept.min(axis=0).astype(np.float64), kept.max(axis=0).astype(np.float64)
 
 
 def _axis_pixels(values, center, scale, resolution):
