@@ -298,6 +298,18 @@ def test_far_outliers_are_noise_and_the_rest_is_clustered_as_without_them(far):
     assert np.array_equal(labels[: len(X)], expected) and len(np.unique(expected)) == 3
 
 
+@pytest.mark.parametrize("where", [(0.0, 0.0), (3.0, 2.0), (12.0, 6.0)], ids=["in a blob", "between blobs", "alone"])
+def test_a_stack_of_copies_of_a_point_is_one_dot(where):
+    """300 copies of one point (duplicate images share an embedding) are a dot in the plot: the blobs are found as
+    without them (they collapsed the smoothing scale: 8 to 12 clusters), the copies take the label around them."""
+    X, _ = make_blobs(3000, centers=[(0, 0), (6, 0), (3, 5)], random_state=2)
+    expected = VisualClustering().fit_predict(np.r_[X, [where]])[: len(X)]  # one copy: the same plot
+    model = VisualClustering().fit(np.r_[X, np.tile(where, (300, 1))])
+    assert model.n_clusters_ == 3 and adjusted_mutual_info_score(expected, model.labels_[: len(X)]) >= 0.99
+    nearest = model.labels_[np.argmin(((X - where) ** 2).sum(1))]
+    assert set(model.labels_[len(X) :]) == ({-1} if where == (12.0, 6.0) else {nearest})
+
+
 def test_a_far_group_holding_more_than_one_percent_of_the_points_is_no_outlier():
     X, _ = toy_dataset("blobs")
     far = np.random.default_rng(0).normal(size=(30, 2)) + 1e4

@@ -23,6 +23,7 @@ from .raster import (
     pixel_counts,
     pooled_counts,
     stretched,
+    unstacked,
 )
 from .segmentation import final_areas, label_map, split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
@@ -223,21 +224,22 @@ class VisualClustering(ClusterMixin, BaseEstimator):
                           "without them. Cluster them on their own if they matter.", stacklevel=2)
         network = self.segmenter == "unet"
         pooled = network and self.resolution > TRAINING_GRID
-        self.density_image_ = density_image(pooled_counts(counts, TRAINING_GRID) if pooled else counts, self.denoise)
+        plotted = unstacked(counts)
+        self.density_image_ = density_image(pooled_counts(plotted, TRAINING_GRID) if pooled else plotted, self.denoise)
         if network:
             self.probability_ = stretched(self._predict_probabilities(self.density_image_), self.resolution)
             area = self.probability_[0] >= self.threshold
         else:
             self.probability_ = None
             area = threshold_mask(self.density_image_)
-        seen = denoised(counts, self.denoise)
+        seen = denoised(plotted, self.denoise)
         self.mask_ = cut_bridges(area, seen)
         self.sigma_ = density_scale(seen)
         self.density_, along = splitting_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(
             self.density_, self.sigma_, self.mask_, seen, along=along
         )
-        self.areas_ = final_areas(self.regions_, self.region_clusters_, counts, self.density_, self.sigma_)
+        self.areas_ = final_areas(self.regions_, self.region_clusters_, plotted, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
             self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays
         )

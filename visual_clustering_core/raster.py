@@ -17,6 +17,8 @@ SMOOTHING = 4.0
 MAX_SIGMA = 16.0
 FAR_GAP = 2.0  # an empty stretch of the plot this many times as wide as the points on its fuller side...
 FAR_SHARE = 0.01  # ...leaves the points beyond it off the grid when they hold at most this share: far outliers
+STACK = 4.0  # a pixel holding this many Poisson sd (plus as many points) over the fullest of its 8 neighbours is a stack
+_RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], bool)
 
 
 @dataclass(frozen=True)
@@ -156,6 +158,21 @@ def density_image(counts, denoise=0):
     if peak > 0:
         log_counts /= peak
     return np.stack([(counts > 0).astype(np.float32), log_counts])
+
+
+def unstacked(counts):
+    """The counts with each stack of copies of a point counted as the fullest of its 8 neighbours holds (1 alone).
+
+    Copies of one point (duplicate images share one embedding) are one dot in
+    a plot: a person sees no more points there than around it, while a pixel
+    of hundreds of points collapses the smoothing scale and makes a peak of
+    its own. A pixel holds a stack when it holds ``STACK`` Poisson standard
+    deviations, plus ``STACK`` points, more than its fullest neighbour: among
+    other points its copies take the label around them, alone they are a lone dot.
+    """
+    fullest = ndimage.maximum_filter(counts, footprint=_RING, mode="constant")
+    stack = counts > fullest + STACK * (np.sqrt(fullest) + 1)
+    return np.where(stack, np.maximum(fullest, 1), counts) if stack.any() else counts
 
 
 def denoised(counts, denoise):
