@@ -196,32 +196,15 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     def fit(self, X, y=None):
         """Cluster X, an array-like of shape (n_samples, 2), or a dask array (``labels_`` is then lazy). ``y`` is ignored.
 
-        A dask array is read twice on its workers (bounds, then pixel counts); the
-        image step runs here; ``labels_`` is a lazy dask array over the label map.
+        A dask array is read twice on its workers (bounds, then pixel counts; twice
+        more for each zoom past far outliers); the image step runs here;
+        ``labels_`` is a lazy dask array over the label map.
         """
         lazy = is_dask_array(X)
         X = check_dask_points(X) if lazy else check_points(X)
         self._check_params()
-        if lazy:
-            lo, hi, n_bad = dask_points.bounds(X)
-        else:
-            lo, hi, finite = finite_bounds(X)
-            n_bad = 0 if finite is None else int((~finite).sum())
-        if n_bad:
-            warnings.warn(f"{n_bad} of {X.shape[0]} rows of X hold NaN or inf; they are labelled -1 (noise).", stacklevel=2)
         self.n_features_in_ = 2
-        pixels, counts = self._rasterised(X, lo, hi, lazy)
-        for _ in range(MAX_ZOOMS):
-            window = bulk_window(counts, self.transform_)
-            if window is None:
-                break
-            lo, hi = dask_points.bounds(X, window)[:2] if lazy else bounds_within(X, *window)
-            pixels, counts = self._rasterised(X, lo, hi, lazy)
-        n_far = X.shape[0] - n_bad - int(counts.sum())
-        if n_far:
-            warnings.warn(f"{n_far} of {X.shape[0]} points lie far from all the others (beyond an empty stretch {FAR_GAP:g} "
-                          "times as wide as the rest of the plot); they are labelled -1 (noise) and the plot is drawn "
-                          "without them. Cluster them on their own if they matter.", stacklevel=2)
+        pixels, counts = self._rasterised(X, lazy)
         network = self.segmenter == "unet"
         pooled = network and self.resolution > TRAINING_GRID
         plotted = unstacked(counts)
@@ -253,7 +236,31 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             )
         return self
 
-    def _rasterised(self, X, lo, hi, lazy):
+    def _rasterised(self, X, lazy):
+        """Fit the grid to the finite points but far outliers, warning of either, and count the points per pixel: the
+        points' pixels (None for dask) and the counts."""
+        if lazy:
+            lo, hi, n_bad = dask_points.bounds(X)
+        else:
+            lo, hi, finite = finite_bounds(X)
+            n_bad = 0 if finite is None else int((~finite).sum())
+        if n_bad:
+            warnings.warn(f"{n_bad} of {X.shape[0]} rows of X hold NaN or inf; they are labelled -1 (noise).", stacklevel=3)
+        pixels, counts = self._counted(X, lo, hi, lazy)
+        for _ in range(MAX_ZOOMS):
+            window = bulk_window(counts, self.transform_)
+            if window is None:
+                break
+            lo, hi = dask_points.bounds(X, window)[:2] if lazy else bounds_within(X, *window)
+            pixels, counts = self._counted(X, lo, hi, lazy)
+        n_far = X.shape[0] - n_bad - int(counts.sum())
+        if n_far:
+            warnings.warn(f"{n_far} of {X.shape[0]} points lie far from all the others (beyond an empty stretch {FAR_GAP:g} "
+                          "times as wide as the rest of the plot); they are labelled -1 (noise) and the plot is drawn "
+                          "without them. Cluster them on their own if they matter.", stacklevel=3)
+        return pixels, counts
+
+    def _counted(self, X, lo, hi, lazy):
         """Set the grid over the window [lo, hi]: the points' pixels (None for dask) and the counts per pixel."""
         self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
         if lazy:
