@@ -64,6 +64,14 @@ def test_a_plus_and_a_diagonal_meeting_are_the_plus_two_lines_and_the_diagonal()
     assert [_line_at(lines, end) for end in ends].count(_line_at(lines, ends[0])) == 2
 
 
+def test_lines_fanning_out_of_a_short_trunk_are_each_a_line_and_the_trunk_goes_with_the_one_it_heads_into():
+    trunk, fan = (64, 44), [(10, 117), (50, 117), (78, 117), (118, 117)]  # the trunk shorter than the lines leaving it
+    lines = line_labels(_meeting([trunk, *fan]))
+    assert lines is not None and lines.max() == 4
+    assert len({_line_at(lines, end) for end in fan}) == 4 and _line_at(lines, trunk) in {_line_at(lines, fan[1]),
+                                                                                            _line_at(lines, fan[2])}
+
+
 def test_four_arms_of_which_only_two_go_straight_through_are_that_line_and_two_lines():
     lines = line_labels(_meeting([(64, 10), (64, 117), (18, 90), (12, 55)]))  # a line, and two arms leaving it on one side
     assert lines is not None and lines.max() == 3

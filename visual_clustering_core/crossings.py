@@ -9,11 +9,12 @@ at its junctions into branches; a short branch between two junctions is part
 of one crossing. At a junction where the branches at least ``MIN_LENGTH``
 widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
-pair is one line going through. Where they do not, but three or more branches
-meet that are each a line ``RAY`` widths long, lines meet at a point (a T, a
-star, trajectories from one start): the pairs of them that go straight
-through are one line each (a T's bar), every other is a line of its own. At
-any other junction (a spur, a short arm) all its branches are one shape. A
+pair is one line going through. Where they do not, but three or more of them
+are each a line ``RAY`` widths long, lines meet at a point (a T, a star,
+trajectories fanning out from one start): the pairs that go straight through
+are one line each (a T's bar, a fan's short trunk and the line it heads
+into), every other branch is a line of its own. At any other junction (a
+spur, a blob's short arms) all its branches are one shape. A
 connected area made of two or more lines becomes its lines,
 whatever clusters the density made in it; each area pixel takes the line of
 its nearest skeleton pixel, the lines drawn on through their crossings along
@@ -30,7 +31,7 @@ from .raster import spread_labels
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
-RAY = 6.0  # branches at least this many widths long are lines: three or more meeting at a point stay lines
+RAY = 6.0  # branches at least this many widths long are lines: three or more meeting at a point stay apart
 MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds no crossing worth the skeleton
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
@@ -90,7 +91,7 @@ def line_labels(mask):
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs(ends)
-        rays = not pairs and len(ends) >= 3 and all(length[b] >= RAY * width for b in ends)
+        rays = not pairs and sum(length[b] >= RAY * width for b in ends) >= 3
         if rays:
             pairs = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
             meeting = True
