@@ -21,6 +21,8 @@ its nearest skeleton pixel, the lines drawn on through their crossings along
 their curves.
 """
 
+from itertools import combinations
+
 import numpy as np
 from scipy import ndimage
 from skimage.morphology import skeletonize
@@ -188,16 +190,8 @@ def _straight_pairs(ends):
     one junction) still goes through, and two circles that touch keep their own curves."""
     if len(ends) < 4 or len(ends) % 2:
         return []
-    keys = list(ends)
-    candidates = sorted((deviation(ends[a], ends[b]), a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
-    left, pairs = set(keys), []
-    for value, a, b in candidates:
-        if value > STRAIGHT:
-            break
-        if a in left and b in left:
-            pairs.append((a, b))
-            left -= {a, b}
-    return pairs if not left else []
+    pairs = _best_pairs((turn, a, b) for a, b in combinations(ends, 2) if (turn := deviation(ends[a], ends[b])) <= STRAIGHT)
+    return pairs if 2 * len(pairs) == len(ends) else []
 
 
 def _heading(branches, branch, end, centre, width):
@@ -212,15 +206,17 @@ def _through_pairs(ends, headings):
     """Pairs of lines meeting at a point that go straight through it (a T's bar), most opposite first: their
     headings opposite within ``STRAIGHT`` and their ends' curves heading for each other within it; the others pair
     with none."""
-    keys = list(ends)
-    candidates = sorted((headings[a] @ headings[b], a, b) for i, a in enumerate(keys) for b in keys[i + 1 :])
-    left, pairs = set(keys), []
-    for cosine, a, b in candidates:
-        if cosine > -np.cos(STRAIGHT):
-            break
-        if a in left and b in left and deviation(ends[a], ends[b]) <= STRAIGHT:
+    return _best_pairs((cosine, a, b) for a, b in combinations(ends, 2)
+                       if (cosine := headings[a] @ headings[b]) <= -np.cos(STRAIGHT) and deviation(ends[a], ends[b]) <= STRAIGHT)
+
+
+def _best_pairs(candidates):
+    """Pairs taken from (score, a, b) candidates, lowest score first, each branch in one pair at most."""
+    taken, pairs = set(), []
+    for _, a, b in sorted(candidates):
+        if a not in taken and b not in taken:
             pairs.append((a, b))
-            left -= {a, b}
+            taken |= {a, b}
     return pairs
 
 
