@@ -364,6 +364,17 @@ def _windows(rng, n, side=3, gap=0.2):
                     for i, (x, y) in enumerate(corners)])
 
 
+def _blob_in_bowl(rng, step=0.5, channel=0.9):
+    """A round blob sitting in a bowl, like the classic flame set: points evenly spread (a jittered grid, turned off
+    the axes), an empty channel ``channel`` wide (under two point spacings) between the two."""
+    turn = np.array([[np.cos(0.35), np.sin(0.35)], [-np.sin(0.35), np.cos(0.35)]])
+    grid = np.mgrid[-11:11:step, -11:11:step].reshape(2, -1).T @ turn
+    points = grid + rng.uniform(-0.2, 0.2, grid.shape)
+    radius = np.hypot(*points.T)
+    bowl = (radius > 3.0 + channel) & (radius < 7.0) & (points[:, 1] < 1.0)
+    return _parts((points[radius < 3.0], 0), (points[bowl], 1))
+
+
 def _dense_and_sparse_blobs(rng):
     """Three dense blobs of 2,000 points and five sparse ones of 100, all with gaps between them."""
     dense = [(_gauss(rng, 2000, c, 0.3), i) for i, c in enumerate([(0, 0), (2, 0), (1, 1.8)])]
@@ -435,6 +446,7 @@ SUITE = {
     "two moons of unequal density (373)": _unequal_moons,
     "two bars and a blob (400)": _bars_and_blob,
     "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
+    "blob in a bowl, a narrow channel between": _blob_in_bowl,
     "sparse smiley face (500)": lambda r: _smiley(r, 500),
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
     "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)

@@ -5,6 +5,7 @@ from sklearn.metrics import adjusted_mutual_info_score
 from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
     CoarseScales,
+    Corridor,
     cluster_areas,
     density_basins,
     grow_labels,
@@ -268,3 +269,27 @@ def test_sparse_blobs_rings_and_lines_are_not_split_by_the_oriented_test():
         }
         for name, points in shapes.items():
             assert _clusters_in_area(_counts_of(points, 128), 8.0) == 1, f"{name}, seed {seed}"
+
+
+def _halves(channel, rows=40):
+    """Regions 1 and 2, the two halves of a rows x 60 image; counts: a point every 3 pixels each way, none in the
+    ``channel`` columns in the middle."""
+    regions = np.zeros((rows, 60), np.int32)
+    regions[:, :30], regions[:, 30:] = 1, 2
+    counts = np.zeros((rows, 60), int)
+    counts[::3, ::3] = 1
+    counts[:, 30 - channel // 2 : 30 + channel // 2] = 0
+    return regions, counts
+
+
+def test_an_empty_channel_along_the_whole_boundary_parts_evenly_spread_groups():
+    """At sigma 6 the band is the 3 pixels either side of the boundary: empty, it holds 0 of about 40 points."""
+    regions, counts = _halves(channel=10)
+    assert Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=20)
+    regions, counts = _halves(channel=0)
+    assert not Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=20)
+
+
+def test_a_channel_shorter_than_holding_a_kernels_points_is_left_to_the_pass():
+    regions, counts = _halves(channel=10, rows=12)
+    assert not Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=20)

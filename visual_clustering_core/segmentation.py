@@ -22,7 +22,9 @@ density's call, the way a person splits a plot:
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
    (``CoarseScales``); a dip between two compact groups smaller than the
-   kernel, at half the scale (``FineScale``); a merge on oriented structure
+   kernel, at half the scale (``FineScale``); a deep dip, on the points along
+   the whole boundary between the two groups (``Corridor``: a narrow channel
+   between evenly spread groups); a merge on oriented structure
    (stripes, arms) is first tested along it (``OrientedScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
@@ -69,6 +71,7 @@ RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
+CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
@@ -147,7 +150,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     kernel (squares of uniform points a few pixels apart) leaves no dip at sigma:
     two compact groups each holding ``THIN_GAP`` typical kernels' points, the
     smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are
-    tested at the finer scale whatever the pass at sigma. On oriented structure (stripes, arms), a merge
+    tested at the finer scale whatever the pass at sigma. A pass below ``persistence`` whose dip is not significant
+    for one kernel's points keeps two groups apart when the band along their whole boundary holds fewer than
+    ``RIDGE_PERSISTENCE`` of the points the lower group's spread would put there, significantly (``Corridor``).
+    On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
     (``OrientedScale``). A pass on a thin line (``on_ridge``) must be below
@@ -178,6 +184,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     oriented = OrientedScale(counts, sigma, basins, along)
     gaps = PointGaps(basins, counts, n) if along.usable else None
     blobs = BlobPairs(basins, counts, n)
+    corridor = Corridor(counts, sigma, basins)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -195,6 +202,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         finer = below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points)))
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
+            continue
+        if below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
+                                    scales.typical):
             continue
         if gaps is not None and gaps.apart(lower, upper):
             continue
@@ -381,6 +391,42 @@ class OrientedScale(_PairTest):
         level = _highest_path(density, inside, *ends, top)
         scale = np.sqrt(LENGTH * WIDTH) * self.sigma  # the kernel's area is 4 pi scale^2
         return level < persistence * top and _significant(top, level, scale, significance)
+
+
+class Corridor(_PairTest):
+    """The test of the band along the whole boundary between two groups, on the counts.
+
+    The pass is one kernel's worth of points; a long boundary is many kernels
+    in a row, and a corridor of few points all along it is a gap a person sees
+    even where each kernel alone holds too few points for its dip to be
+    significant (evenly spaced points on either side of a narrow channel).
+    """
+
+    def empty(self, lower, upper, persistence, significance, typical):
+        """Whether the points within ``CORRIDOR`` x sigma of the boundary between two groups (lists of region ids),
+        per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
+        standard deviations of the band's share of the two counts (binomial, under an even spread)."""
+        box, inside_lower, inside_upper = self.crop(lower, upper)
+        edge = np.zeros(inside_lower.shape, bool)
+        for axis in (0, 1):
+            meet = np.diff(inside_lower.astype(np.int8), axis=axis) * np.diff(inside_upper.astype(np.int8), axis=axis) < 0
+            front = [slice(None)] * 2
+            front[axis] = slice(None, -1)
+            edge[tuple(front)] |= meet
+            front[axis] = slice(1, None)
+            edge[tuple(front)] |= meet
+        if not edge.any():
+            return False
+        band = (ndimage.distance_transform_edt(~edge) <= CORRIDOR * self.sigma) & (inside_lower | inside_upper)
+        counts = self.counts[box]
+        rest = inside_lower & ~band
+        if not rest.any():
+            return False
+        seen, elsewhere = counts[band].sum(), counts[rest].sum()
+        share = band.sum() / (band.sum() + rest.sum())  # of the points, under an even spread
+        expected = (seen + elsewhere) * share
+        return (expected >= typical and seen < persistence * expected
+                and expected - seen >= significance * np.sqrt(expected * (1 - share)))
 
 
 def _highest_path(values, inside, start, end, top, steps=12):
