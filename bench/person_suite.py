@@ -375,6 +375,18 @@ def _blob_in_bowl(rng, step=0.5, channel=0.9):
     return _parts((points[radius < 3.0], 0), (points[bowl], 1))
 
 
+def _bridged_blobs(rng):
+    """Two uniform ovals, like the classic aggregation set's, joined by a bridge of 6 points across the 0.7 between
+    them (a thin line, each point going with the nearer oval), and a third oval apart."""
+    def oval(n, center, radii):
+        r, a = np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
+        return np.c_[r * np.cos(a), r * np.sin(a)] * radii + center
+    bridge = _band(rng, 6, np.array([1.9, 0.2]), np.array([2.8, 0.3]), 0.03)
+    near = bridge[:, 0] > 2.35
+    return _parts((oval(170, (0, 0), (2.0, 1.5)), 0), (bridge[~near], 0), (bridge[near], 1),
+                  (oval(100, (4.3, 0.3), (1.6, 1.2)), 1), (oval(270, (2.0, 4.5), (2.2, 1.8)), 2))
+
+
 def _dense_and_sparse_blobs(rng):
     """Three dense blobs of 2,000 points and five sparse ones of 100, all with gaps between them."""
     dense = [(_gauss(rng, 2000, c, 0.3), i) for i, c in enumerate([(0, 0), (2, 0), (1, 1.8)])]
@@ -447,6 +459,7 @@ SUITE = {
     "two bars and a blob (400)": _bars_and_blob,
     "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
     "blob in a bowl, a narrow channel between": _blob_in_bowl,
+    "two ovals joined by a bridge of points": _bridged_blobs,
     "sparse smiley face (500)": lambda r: _smiley(r, 500),
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
     "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)

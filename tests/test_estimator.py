@@ -72,6 +72,7 @@ def _unmet(reason):
         "Gaussians of different spread",
         "two parabolic arcs",
         "blob in a bowl, a narrow channel between",
+        "two ovals joined by a bridge of points",
         "15 overlapping Gaussians (5k)",
         "three separate rings",
         "smiley face",

@@ -6,6 +6,7 @@ from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
     CoarseScales,
     Corridor,
+    Neck,
     cluster_areas,
     density_basins,
     grow_labels,
@@ -293,3 +294,13 @@ def test_an_empty_channel_along_the_whole_boundary_parts_evenly_spread_groups():
 def test_a_channel_shorter_than_holding_a_kernels_points_is_left_to_the_pass():
     regions, counts = _halves(channel=10, rows=12)
     assert not Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=20)
+
+
+def test_two_discs_joined_by_a_thin_bridge_meet_at_a_narrow_neck():
+    """Discs of radius 12 (thickness 12) joined by a bridge 3 pixels wide: the neck's depth is 2, under a quarter."""
+    for width, narrow in ((3, True), (15, False)):
+        area = _disc((40, 80), (20, 18), 12) | _disc((40, 80), (20, 62), 12)
+        area[20 - width // 2 : 20 + width // 2 + 1, 18:62] = True
+        regions = np.where(area, np.where(np.arange(80) < 40, 1, 2), 0).astype(np.int32)
+        neck = Neck(np.zeros(area.shape, int), 4.0, regions)
+        assert neck.narrow(np.ravel_multi_index((20, 40), area.shape), [1], [2]) == narrow, f"width {width}"

@@ -22,9 +22,10 @@ density's call, the way a person splits a plot:
    between two groups too sparse for the kernel (chosen for the dense ones)
    is tested again at the coarser scale that holds as many points
    (``CoarseScales``); a dip between two compact groups smaller than the
-   kernel, at half the scale (``FineScale``); a deep dip, on the points along
-   the whole boundary between the two groups (``Corridor``: a narrow channel
-   between evenly spread groups); a merge on oriented structure
+   kernel, at half the scale (``FineScale``); a deep dip stays apart where
+   the area narrows to a thin neck (``Neck``: two blobs joined by a bridge of
+   points), or on the points along the whole boundary between the two groups
+   (``Corridor``: a narrow channel between evenly spread groups); a merge on oriented structure
    (stripes, arms) is first tested along it (``OrientedScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
@@ -71,6 +72,7 @@ RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
+NECK = 0.25  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
@@ -151,7 +153,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     two compact groups each holding ``THIN_GAP`` typical kernels' points, the
     smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are
     tested at the finer scale whatever the pass at sigma. A pass below ``persistence`` whose dip is not significant
-    for one kernel's points keeps two groups apart when the band along their whole boundary holds fewer than
+    for one kernel's points keeps two groups apart where the area there is narrower than ``NECK`` of the thinner
+    group's thickness (``Neck``), or when the band along their whole boundary holds fewer than
     ``RIDGE_PERSISTENCE`` of the points the lower group's spread would put there, significantly (``Corridor``).
     On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
@@ -185,6 +188,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     gaps = PointGaps(basins, counts, n) if along.usable else None
     blobs = BlobPairs(basins, counts, n)
     corridor = Corridor(counts, sigma, basins)
+    neck = Neck(counts, sigma, basins)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -202,6 +206,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         finer = below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points)))
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
+            continue
+        if below and neck.narrow(pixel, members[lower], members[upper]):
             continue
         if below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
                                     scales.typical):
@@ -319,6 +325,11 @@ class _PairTest:
     def boxes(self):
         return ndimage.find_objects(self.regions)
 
+    @cached_property
+    def depth(self):
+        """Each pixel's distance to the edge of the regions' area."""
+        return ndimage.distance_transform_edt(self.regions > 0)
+
     def crop(self, lower, upper):
         """The box holding two groups (lists of region ids) and each group's pixels in it."""
         boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
@@ -340,10 +351,6 @@ class FineScale(_PairTest):
     @cached_property
     def density(self):
         return ndimage.gaussian_filter(self.counts.astype(np.float64), FINE * self.sigma, mode="constant")
-
-    @cached_property
-    def depth(self):
-        return ndimage.distance_transform_edt(self.regions > 0)
 
     def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, points, typical):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
@@ -391,6 +398,21 @@ class OrientedScale(_PairTest):
         level = _highest_path(density, inside, *ends, top)
         scale = np.sqrt(LENGTH * WIDTH) * self.sigma  # the kernel's area is 4 pi scale^2
         return level < persistence * top and _significant(top, level, scale, significance)
+
+
+class Neck(_PairTest):
+    """The test of the area's width where two groups meet: two blobs joined by a thin bridge of points."""
+
+    @cached_property
+    def thickness(self):
+        """Each region's deepest pixel's distance to the area's edge."""
+        return ndimage.maximum(self.depth, self.regions, np.arange(int(self.regions.max()) + 1))
+
+    def narrow(self, pixel, lower, upper):
+        """Whether the area at the pass (a flat pixel index) is narrower than ``NECK`` of the thinner of two groups
+        (lists of region ids)."""
+        thinner = min(self.thickness[lower].max(), self.thickness[upper].max())
+        return self.depth.flat[pixel] < NECK * thinner
 
 
 class Corridor(_PairTest):
