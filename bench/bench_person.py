@@ -13,6 +13,7 @@ diagnostics pictures.
 """
 
 import argparse
+import textwrap
 import time
 
 import numpy as np
@@ -123,7 +124,7 @@ def suite_picture(path=IMAGES / "person_suite.png"):
     for name in person_suite.NAMES:
         X, truth = person_suite.load(name)
         labels = VisualClustering().fit_predict(X)
-        panels.append((X, labels, f"{name}\n{score(truth, labels):.2f}"))
+        panels.append((X, labels, f"{textwrap.fill(name, 34)}\n{score(truth, labels):.2f}"))
     return save_point_grid(panels, path, n_cols=8, panel_size=2.8)
 
 

@@ -72,7 +72,7 @@ RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
-NECK = 0.25  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
+NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
@@ -207,7 +207,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
             continue
-        if below and neck.narrow(pixel, members[lower], members[upper]):
+        if below and neck.narrow(members[lower], members[upper], points, scales.typical):
             continue
         if below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
                                     scales.typical):
@@ -408,11 +408,29 @@ class Neck(_PairTest):
         """Each region's deepest pixel's distance to the area's edge."""
         return ndimage.maximum(self.depth, self.regions, np.arange(int(self.regions.max()) + 1))
 
-    def narrow(self, pixel, lower, upper):
-        """Whether the area at the pass (a flat pixel index) is narrower than ``NECK`` of the thinner of two groups
-        (lists of region ids)."""
+    def narrow(self, lower, upper, points, typical):
+        """Whether two groups (lists of region ids) of ``points`` (the two counts), each holding a typical kernel's
+        (``typical``) at least, meet where the area is narrower than ``NECK`` of the thinner one's thickness: the
+        widest place along their boundary is that far from the area's edge."""
+        if min(points) < typical:
+            return False
+        box, inside_lower, inside_upper = self.crop(lower, upper)
+        edge = _meeting(inside_lower, inside_upper)
         thinner = min(self.thickness[lower].max(), self.thickness[upper].max())
-        return self.depth.flat[pixel] < NECK * thinner
+        return edge.any() and self.depth[box][edge].max() < NECK * thinner
+
+
+def _meeting(inside_a, inside_b):
+    """The pixels of two masks that are 4-neighbours of a pixel of the other."""
+    edge = np.zeros(inside_a.shape, bool)
+    for axis in (0, 1):
+        meet = np.diff(inside_a.astype(np.int8), axis=axis) * np.diff(inside_b.astype(np.int8), axis=axis) < 0
+        front = [slice(None)] * 2
+        front[axis] = slice(None, -1)
+        edge[tuple(front)] |= meet
+        front[axis] = slice(1, None)
+        edge[tuple(front)] |= meet
+    return edge
 
 
 class Corridor(_PairTest):
@@ -429,14 +447,7 @@ class Corridor(_PairTest):
         per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
         standard deviations of the band's share of the two counts (binomial, under an even spread)."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
-        edge = np.zeros(inside_lower.shape, bool)
-        for axis in (0, 1):
-            meet = np.diff(inside_lower.astype(np.int8), axis=axis) * np.diff(inside_upper.astype(np.int8), axis=axis) < 0
-            front = [slice(None)] * 2
-            front[axis] = slice(None, -1)
-            edge[tuple(front)] |= meet
-            front[axis] = slice(1, None)
-            edge[tuple(front)] |= meet
+        edge = _meeting(inside_lower, inside_upper)
         if not edge.any():
             return False
         band = (ndimage.distance_transform_edt(~edge) <= CORRIDOR * self.sigma) & (inside_lower | inside_upper)
