@@ -436,16 +436,18 @@ def _meeting(inside_a, inside_b):
 class Corridor(_PairTest):
     """The test of the band along the whole boundary between two groups, on the counts.
 
-    The pass is one kernel's worth of points; a long boundary is many kernels
-    in a row, and a corridor of few points all along it is a gap a person sees
-    even where each kernel alone holds too few points for its dip to be
-    significant (evenly spaced points on either side of a narrow channel).
+    The pass is one kernel's points, smoothed across a channel narrower than
+    the kernel, so its dip is shallow and too few to be significant; the band
+    along the whole boundary counts the channel's points themselves, all along
+    it, and a channel of few points is a gap a person sees (evenly spread
+    points on either side of a narrow channel).
     """
 
     def empty(self, lower, upper, persistence, significance, typical):
         """Whether the points within ``CORRIDOR`` x sigma of the boundary between two groups (lists of region ids),
         per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
-        standard deviations of the band's share of the two counts (binomial, under an even spread)."""
+        standard deviations of the band's share of the two counts (binomial, under an even spread); the band must be
+        expected to hold half a typical kernel's points (``typical``) at least, as a few points are no measure."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
         edge = _meeting(inside_lower, inside_upper)
         if not edge.any():
@@ -458,7 +460,7 @@ class Corridor(_PairTest):
         seen, elsewhere = counts[band].sum(), counts[rest].sum()
         share = band.sum() / (band.sum() + rest.sum())  # of the points, under an even spread
         expected = (seen + elsewhere) * share
-        return (expected >= typical and seen < persistence * expected
+        return (expected >= typical / 2 and seen < persistence * expected
                 and expected - seen >= significance * np.sqrt(expected * (1 - share)))
 
 
