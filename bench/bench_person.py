@@ -1,4 +1,5 @@
-"""Quality on the person-separable suite, the scikit-learn toys and digits-UMAP, against HDBSCAN and k-means.
+"""Quality on the person-separable suite, the scikit-learn toys, digits-UMAP and real projections, against HDBSCAN
+and k-means.
 
     python bench/bench_person.py            # everything (about 15 minutes on 2 cores: HDBSCAN on 1 M points)
     python bench/bench_person.py --quick    # visual clustering and the no-network path only; prints only
@@ -7,7 +8,9 @@ The truth of the suite (``bench/person_suite.py``) is what a person separates
 at a glance. Score: AMI against the truth, background noise counted as a class
 of its own (a person sees it as no group); on the datasets with one group,
 where AMI is undefined, the share of points in the largest cluster found.
-A collapse is a score below 0.2. Writes ``bench/results/person.md``, the
+A collapse is a score below 0.2. The real projections (UMAP and t-SNE of
+scikit-learn's digits, wine, breast cancer and iris) are scored against the
+class. Writes ``bench/results/person.md``, the
 README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the four
 diagnostics pictures.
 """
@@ -56,7 +59,7 @@ def score(truth, labels):
 
 
 def datasets():
-    """(section, name, X, truth): the suite, then the toys and digits-UMAP."""
+    """(section, name, X, truth): the suite, the toys and digits-UMAP, then projections of real datasets."""
     from sklearn.datasets import load_digits
 
     from visual_clustering_core import project
@@ -68,6 +71,25 @@ def datasets():
         yield ("toys", name, *toy_dataset(name))
     digits = load_digits()
     yield "toys", "digits (UMAP)", project(digits.data, "umap", random_state=0), digits.target
+    for name, X, truth in real_projections():
+        yield "real", name, X, truth
+
+
+def real_projections():
+    """(name, X, truth): UMAP and t-SNE plots of scikit-learn's real datasets (standardised features), truth the class."""
+    from sklearn import datasets as sk
+    from sklearn.manifold import TSNE
+    from sklearn.preprocessing import StandardScaler
+
+    from visual_clustering_core import project
+
+    loaders = {"digits": sk.load_digits, "wine": sk.load_wine, "breast cancer": sk.load_breast_cancer,
+               "iris": sk.load_iris}
+    for name, load in loaders.items():
+        data = load()
+        X = StandardScaler().fit_transform(data.data)
+        yield f"{name} (UMAP, seed 1)", project(X, "umap", random_state=1), data.target
+        yield f"{name} (t-SNE, perplexity 30)", TSNE(perplexity=30, random_state=0).fit_transform(X), data.target
 
 
 def evaluate(quick):
@@ -111,7 +133,11 @@ def report(rows, command):
     lines += [f"**Person-separable suite** ({len(suite)} datasets, `bench/person_suite.py`)", ""]
     lines += summary(suite, names) + ["", "<details><summary>Per dataset</summary>", ""]
     lines += per_dataset(suite, names) + ["", "</details>", ""]
-    lines += ["**scikit-learn toys and digits-UMAP**", ""] + per_dataset(toys, names)
+    lines += ["**scikit-learn toys and digits-UMAP**", ""] + per_dataset(toys, names) + [""]
+    real = [r for r in rows if r["section"] == "real"]
+    lines += ["**Real data** (UMAP and t-SNE plots of scikit-learn's datasets, features standardised; the truth is the "
+              "class, which a plot may show as several islands a person splits too)", ""]
+    lines += summary(real, names) + [""] + per_dataset(real, names)
     return "\n".join(lines) + "\n"
 
 

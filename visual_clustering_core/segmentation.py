@@ -25,8 +25,8 @@ density's call, the way a person splits a plot:
    kernel, at half the scale (``FineScale``); a deep dip stays apart where
    the area narrows to a thin neck (``Neck``: two blobs joined by a bridge of
    points), or on the points along the whole boundary between the two groups
-   (``Corridor``: a narrow channel between evenly spread groups); a merge on oriented structure
-   (stripes, arms) is first tested along it (``OrientedScale``). Along a
+   (``Corridor``: a narrow channel between evenly spread groups); a merge on
+   oriented structure (stripes, arms) is first tested along it (``OrientedScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
    the same: there only a valley below ``RIDGE_PERSISTENCE`` of the lower peak
