@@ -10,10 +10,12 @@ VENV="$CACHE/venv-$KEY"
 
 _pip() { "$VENV/bin/python" -m pip install -q "$@" >>"$VENV.log" 2>&1 || { tail -30 "$VENV.log" >&2; return 1; }; }
 
+# One command at a time builds or updates the environment; a second one started meanwhile waits.
+mkdir -p "$CACHE"
+if command -v flock >/dev/null; then exec 9>"$VENV.lock" && flock 9; fi
 if [ ! -f "$VENV/.complete" ]; then
     echo "[env] building $VENV (first run only: about 6 GB, mostly PyTorch; log in $VENV.log)" >&2
     rm -rf "$VENV" "$VENV.log"
-    mkdir -p "$CACHE"
     "$PYTHON" -m venv "$VENV"
     _pip --upgrade pip
     _pip -r "$ROOT/requirements-dev.txt"
@@ -27,5 +29,6 @@ if [ ! -f "$VENV/.complete" ]; then
 fi
 # The environment may be older than this clone: point the package at this checkout.
 _pip --no-deps --no-build-isolation -e "$ROOT"
+if command -v flock >/dev/null; then exec 9>&-; fi
 export PATH="$VENV/bin:$PATH" VIRTUAL_ENV="$VENV"
 export FIFTYONE_DATABASE_VALIDATION=false FIFTYONE_DO_NOT_TRACK=true
