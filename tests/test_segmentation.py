@@ -7,6 +7,7 @@ from visual_clustering_core.segmentation import (
     CoarseScales,
     Corridor,
     Neck,
+    Regions,
     cluster_areas,
     density_basins,
     grow_labels,
@@ -286,16 +287,16 @@ def _halves(channel, rows=40):
 def test_an_empty_channel_along_the_whole_boundary_parts_evenly_spread_groups():
     """At sigma 6 the band is the 3 pixels either side of the boundary: empty, it holds 0 of about 40 points."""
     regions, counts = _halves(channel=10)
-    assert Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=10)
+    assert Corridor(counts, 6.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=10)
     regions, counts = _halves(channel=0)
-    assert not Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=20)
+    assert not Corridor(counts, 6.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=20)
 
 
 def test_a_channel_too_short_to_hold_half_a_kernels_points_is_left_to_the_pass():
     """12 rows: the band would hold about 8 points, under half of a typical kernel's 30, not under half of 10."""
     regions, counts = _halves(channel=10, rows=12)
-    assert not Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=30)
-    assert Corridor(counts, 6.0, regions).empty([1], [2], 0.5, 3.0, typical=10)
+    assert not Corridor(counts, 6.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=30)
+    assert Corridor(counts, 6.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=10)
 
 
 def test_two_discs_joined_by_a_thin_bridge_meet_at_a_narrow_neck():
@@ -304,6 +305,6 @@ def test_two_discs_joined_by_a_thin_bridge_meet_at_a_narrow_neck():
         area = _disc((40, 80), (20, 18), 12) | _disc((40, 80), (20, 62), 12)
         area[20 - width // 2 : 20 + width // 2 + 1, 18:62] = True
         regions = np.where(area, np.where(np.arange(80) < 40, 1, 2), 0).astype(np.int32)
-        neck = Neck(np.zeros(area.shape, int), 4.0, regions)
+        neck = Neck(Regions(regions))
         assert neck.narrow([1], [2], points=(300, 300), typical=50) == narrow, f"width {width}"
     assert not neck.narrow([1], [2], points=(300, 30), typical=50)  # a speck off a blob is no blob

@@ -182,13 +182,14 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     highest = np.arange(n + 1)  # each group's basin with the highest peak
     height = peak.copy()
     scales = scales or CoarseScales(density, sigma)
-    fine = FineScale(counts, sigma, basins)
+    regions = Regions(basins)
+    fine = FineScale(counts, sigma, regions)
     along = along or AlongStructure(counts, sigma)
-    oriented = OrientedScale(counts, sigma, basins, along)
+    oriented = OrientedScale(counts, sigma, regions, along)
     gaps = PointGaps(basins, counts, n) if along.usable else None
     blobs = BlobPairs(basins, counts, n)
-    corridor = Corridor(counts, sigma, basins)
-    neck = Neck(counts, sigma, basins)
+    corridor = Corridor(counts, sigma, regions)
+    neck = Neck(regions)
 
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
@@ -207,10 +208,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
                                        top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
             continue
-        if below and neck.narrow(members[lower], members[upper], points, scales.typical):
-            continue
-        if below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
-                                    scales.typical):
+        if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
+                      or corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
+                                        scales.typical)):
             continue
         if gaps is not None and gaps.apart(lower, upper):
             continue
@@ -315,27 +315,35 @@ class CoarseScales:
         return level < persistence * top and _significant(top, level, COARSE_SCALES[k] * self.sigma, significance)
 
 
-class _PairTest:
-    """What the tests of a pair of groups on a second density share: the regions, and the crop holding a pair."""
+class Regions:
+    """The area regions (ids 1..r) as the tests of a pair of groups read them, each made once on first use: the
+    regions' boxes, each pixel's distance to the area's edge, and the crop holding a pair."""
 
-    def __init__(self, counts, sigma, regions):
-        self.counts, self.sigma, self.regions = counts, sigma, regions
+    def __init__(self, labels):
+        self.labels = labels
 
     @cached_property
     def boxes(self):
-        return ndimage.find_objects(self.regions)
+        return ndimage.find_objects(self.labels)
 
     @cached_property
     def depth(self):
         """Each pixel's distance to the edge of the regions' area."""
-        return ndimage.distance_transform_edt(self.regions > 0)
+        return ndimage.distance_transform_edt(self.labels > 0)
 
     def crop(self, lower, upper):
         """The box holding two groups (lists of region ids) and each group's pixels in it."""
         boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
         box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
-        regions = self.regions[box]
-        return box, np.isin(regions, lower), np.isin(regions, upper)
+        labels = self.labels[box]
+        return box, np.isin(labels, lower), np.isin(labels, upper)
+
+
+class _PairTest:
+    """What the tests of a pair of groups on the counts share: the counts, the smoothing scale and the ``Regions``."""
+
+    def __init__(self, counts, sigma, regions):
+        self.counts, self.sigma, self.regions = counts, sigma, regions
 
 
 class FineScale(_PairTest):
@@ -358,13 +366,13 @@ class FineScale(_PairTest):
         ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations), or by
         ``DEEP_BOTH_SCALES`` when the dip is below ``DEEP`` and each group's points (``points``, the two counts) are
         at least ``SPECK`` of a typical kernel's (``typical``) and ``DEEP_SHARE`` of the other's."""
-        box, inside_lower, inside_upper = self.crop(lower, upper)
-        depth = self.depth[box]
+        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
+        depth = self.regions.depth[box]
         for inside in (inside_lower, inside_upper):
             if inside.sum() > COMPACT * depth[inside].max() ** 2:
                 return False
         density = self.density[box]
-        ends = [tuple(np.subtract(np.unravel_index(p, self.regions.shape), (box[0].start, box[1].start)))
+        ends = [tuple(np.subtract(np.unravel_index(p, self.regions.labels.shape), (box[0].start, box[1].start)))
                 for p in (lower_peak, upper_peak)]
         top = min(density[e] for e in ends)
         level = _highest_path(density, inside_lower | inside_upper, *ends, top)
@@ -388,7 +396,7 @@ class OrientedScale(_PairTest):
         pixel to the highest path between them below ``persistence`` of the lower, by ``significance``."""
         if not self.along.usable:
             return False
-        box, inside_lower, inside_upper = self.crop(lower, upper)
+        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         inside = inside_lower | inside_upper
         if self.along.tensor[0][box][inside].mean() < COHERENT:
             return False
@@ -400,13 +408,18 @@ class OrientedScale(_PairTest):
         return level < persistence * top and _significant(top, level, scale, significance)
 
 
-class Neck(_PairTest):
-    """The test of the area's width where two groups meet: two blobs joined by a thin bridge of points."""
+class Neck:
+    """The test of the area's width where two groups meet (on ``Regions``): two blobs joined by a thin bridge of
+    points."""
+
+    def __init__(self, regions):
+        self.regions = regions
 
     @cached_property
     def thickness(self):
         """Each region's deepest pixel's distance to the area's edge."""
-        return ndimage.maximum(self.depth, self.regions, np.arange(int(self.regions.max()) + 1))
+        labels = self.regions.labels
+        return ndimage.maximum(self.regions.depth, labels, np.arange(int(labels.max()) + 1))
 
     def narrow(self, lower, upper, points, typical):
         """Whether two groups (lists of region ids) of ``points`` (the two counts), each holding a typical kernel's
@@ -414,10 +427,10 @@ class Neck(_PairTest):
         widest place along their boundary is that far from the area's edge."""
         if min(points) < typical:
             return False
-        box, inside_lower, inside_upper = self.crop(lower, upper)
+        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         edge = _meeting(inside_lower, inside_upper)
         thinner = min(self.thickness[lower].max(), self.thickness[upper].max())
-        return edge.any() and self.depth[box][edge].max() < NECK * thinner
+        return edge.any() and self.regions.depth[box][edge].max() < NECK * thinner
 
 
 def _meeting(inside_a, inside_b):
@@ -448,7 +461,7 @@ class Corridor(_PairTest):
         per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
         standard deviations of the band's share of the two counts (binomial, under an even spread); the band must be
         expected to hold half a typical kernel's points (``typical``) at least, as a few points are no measure."""
-        box, inside_lower, inside_upper = self.crop(lower, upper)
+        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         edge = _meeting(inside_lower, inside_upper)
         if not edge.any():
             return False
