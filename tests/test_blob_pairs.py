@@ -1,6 +1,7 @@
 """Two blobs of different density are told apart by their Gaussian fits; one blob's pieces are not."""
 
 import numpy as np
+import pytest
 
 from visual_clustering_core.blob_pairs import BlobPairs
 from visual_clustering_core.raster import smoothed_density
@@ -31,9 +32,10 @@ def _split_at(shape, column):
     return regions
 
 
-def test_a_sparse_blob_beside_a_dense_one_is_two_blobs():
+@pytest.mark.parametrize("sparse", [100, 40])
+def test_a_sparse_blob_beside_a_dense_one_is_two_blobs(sparse):
     rng = np.random.default_rng(0)
-    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 100, (32, 52), 5.0)])
+    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, sparse, (32, 52), 5.0)])
     assert _test(_split_at(counts.shape, 42), counts)
 
 
@@ -52,8 +54,9 @@ def test_a_dense_blob_and_its_own_sparse_fringe_are_one():
 
 
 def test_a_few_sparse_points_beside_a_dense_blob_are_too_few():
+    """Fewer than a tenth of the dense blob's points: as many as a bump of its fringe holds."""
     rng = np.random.default_rng(0)
-    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 40, (32, 52), 5.0)])
+    counts = _counts(np.r_[_blob(rng, 300, (32, 30), 3.0), _blob(rng, 20, (32, 52), 5.0)])
     assert not _test(_split_at(counts.shape, 42), counts)
 
 

@@ -147,18 +147,20 @@ def test_a_dense_blob_touching_a_sparse_one_is_split_whatever_the_seed():
         assert VisualClustering().fit(X).n_clusters_ == 2, f"seed {seed}"
 
 
-def test_a_sparse_blob_touching_a_dense_one_is_split_on_most_draws():
+def test_a_sparse_blob_touching_a_dense_one_is_split_whatever_the_draw():
     """100 sparse points beside 300 dense ones: split on 2 of 10 draws when a deep dip needed 2 sd at both scales, 6
-    with it, 9 since two blobs of different density stay apart when two Gaussians explain them better than one."""
+    with it, 9 since two blobs of different density stay apart when two Gaussians explain them better than one, 10
+    since a group of a tenth of the other's points is tested (a fifth before)."""
     splits = [VisualClustering().fit(person_suite._unequal_touching(np.random.default_rng(seed), 400)[0]).n_clusters_ == 2
               for seed in range(10)]
-    assert sum(splits) >= 9, splits
+    assert all(splits), splits
 
 
-@pytest.mark.parametrize("seed", range(6))
+@pytest.mark.parametrize("seed", [*range(6), 202])
 def test_fifty_sparse_points_beside_a_dense_blob_are_a_cluster_of_their_own(seed):
-    """50 sparse points beside 150 dense ones make no significant dip: one cluster on 4 of these 6 draws before the
-    two-Gaussian test."""
+    """50 sparse points beside 150 dense ones make no significant dip: one cluster on 4 of the first 6 draws before the
+    two-Gaussian test. On draw 202 the sparse blob shows two bumps at the smoothing scale, of 30 and 18 points, each
+    under a fifth of the dense blob's, which the test skipped: one cluster until it took groups of a tenth."""
     X, truth = person_suite._unequal_touching(np.random.default_rng(seed), 200)
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 2

@@ -18,7 +18,7 @@ import numpy as np
 from .blob_boundaries import BLOB, gaussian_fits, point_moments
 
 DENSER = 2.0  # ...the denser group's peak at least this many times the sparser's
-SHARE = 0.2  # ...and the smaller group holding at least this share of the larger's points
+SHARE = 0.1  # ...and the smaller group holding at least this share of the larger's points
 EXTRA_PARAMETERS = 6  # two Gaussians instead of one: a weight, a mean (2) and a covariance (3) more
 
 
