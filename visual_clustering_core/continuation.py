@@ -29,7 +29,9 @@ from .groups import find_root
 
 MAX_GAP = 3.0
 MAX_GAP_SIGMAS = 2.0
-BENT = np.radians(3)  # ends turning more than this over half the gap, the same way along it, make an S-bend
+# ends turning more than this over half the gap, the same way along it, make an S-bend (a straight sparse line's
+# fitted ends turn by up to 4 degrees by chance)
+BENT = np.radians(6)
 SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
 MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narrowest line
 
