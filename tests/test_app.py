@@ -120,11 +120,10 @@ def test_delegated_runs_from_the_app_are_executed_by_the_launcher(page, app_data
     shots = _screenshot_dir(tmp_path)
     service = DelegatedOperationService()
     try:
-        _schedule_twice(page, service, app_dataset.name)
+        _schedule_twice(page, service, app_dataset.name, shots / "app_delegated_scheduled.png")
     except BaseException:
         page.screenshot(path=shots / "app_failure.png")  # what the user would have seen
         raise
-    page.screenshot(path=shots / "app_delegated_scheduled.png")
     launcher = subprocess.Popen(["fiftyone", "delegated", "launch"], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     try:
         deadline = time.time() + 300
@@ -142,9 +141,10 @@ def test_delegated_runs_from_the_app_are_executed_by_the_launcher(page, app_data
     assert load_clustering_run(app_dataset, "delegated_clusters").config["source"]["projection"] == "umap"
 
 
-def _schedule_twice(page, service, dataset_name):
+def _schedule_twice(page, service, dataset_name, shot):
     """Schedule the same delegated run twice from the operator browser; each is queued before the next click (the
-    App's "scheduled" toast is transient, so the queue is what is waited on)."""
+    App's "scheduled" toast is transient, so the queue is what is waited on; ``shot``: the App as the second toast
+    shows, or just after if it was missed)."""
     _dismiss_promotions(page)
     for scheduled in (1, 2):
         page.locator("[data-cy=action-browse-operations]").click()
@@ -154,6 +154,12 @@ def _schedule_twice(page, service, dataset_name):
         page.get_by_text("Delegate", exact=True).click()
         expect(page.get_by_role("button", name="Schedule")).to_be_enabled()
         page.get_by_role("button", name="Schedule").click()
+        if scheduled == 2:
+            try:
+                page.get_by_text("Operation successfully scheduled").first.wait_for(timeout=20_000)
+            except PlaywrightTimeout:
+                pass
+            page.screenshot(path=shot)
         deadline = time.time() + 120
         while len(service.list_operations(dataset_name=dataset_name)) < scheduled:
             assert time.time() < deadline, f"the App never queued delegated run {scheduled} of 2"

@@ -67,6 +67,8 @@ def test_comparison_scores_match_scikit_learn(blobs, run_operator, tmp_path):
     assert comparison.agreement.shape == (2, 2) and comparison.agreement[0, 1] < 1
     assert (tmp_path / "runs.png").stat().st_size > 10_000
     assert "| n_clusters | 3 | 2 |" in comparison.to_markdown() and "| n_points | 600 | 600 |" in comparison.to_markdown()
+    assert all(row["cluster_s"] > 0 for row in comparison.rows)  # seconds clustering, and apart projecting:
+    assert "| project_s | 0.000 | 0.000 |" in comparison.to_markdown()  # the points were a visualization run's
 
 
 def test_a_run_agrees_perfectly_with_itself(blobs):
