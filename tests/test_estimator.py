@@ -93,8 +93,8 @@ def _unmet(reason):
         pytest.param("grid 5x5 touching Gaussians", marks=_unmet("23 of 25 (AMI 0.895; labelling each point by its nearest "
                                                                  "centre scores 0.912): two valleys under 2 sd at sigma or at half of it")),
         pytest.param("35 thin worms (100k)", marks=_unmet("37 clusters for 35 (AMI 0.995): where a worm is steepest its points per length fall below half")),
-        pytest.param("four overlapping rings (1000)", marks=_unmet("5 clusters for 4 (AMI 0.42): four of the eight crossings crowd the "
-                                                                   "middle into one junction whose branches do not all pair")),
+        pytest.param("four overlapping rings (1000)", marks=_unmet("5 clusters for 4 (AMI 0.67): four of the eight crossings crowd the "
+                                                                   "middle into one junction where some rings bend and pair with none")),
     ],
 )
 def test_what_a_person_separates_is_separated(name):
@@ -102,6 +102,16 @@ def test_what_a_person_separates_is_separated(name):
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == len(np.unique(truth))
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
+def test_four_rings_in_a_2_by_2_are_parted_where_their_crossings_crowd_into_one_junction():
+    """Four of their eight crossings crowd the middle into one junction, where some rings bend and pair with none:
+    until the pairs that do go through split it, the rings stayed joined there (5 clusters, AMI 0.42; on most other
+    draws one or two clusters)."""
+    X, truth = person_suite.load("four overlapping rings (1000)")
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ >= 4
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.6
 
 
 def test_crossing_bands_are_split_as_well_as_the_nearest_band_labels_them():

@@ -9,7 +9,8 @@ at its junctions into branches; a short branch between two junctions is part
 of one crossing. At a junction where the branches at least ``MIN_LENGTH``
 widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
-pair is one line going through. Where they do not, but three or more of them
+pair is one line going through; where ``CROWDED`` or more meet (crossings close
+together), the pairs that go through, two at least. Where they do not, but three or more of them
 are each a line ``RAY`` widths long, lines meet at a point (a T, a star,
 trajectories fanning out from one start): the pairs that go straight through
 are one line each (a T's bar, a fan's short trunk and the line it heads
@@ -34,6 +35,7 @@ STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the othe
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
 RAY = 6.0  # branches at least this many widths long are lines: three or more meeting at a point stay apart
+CROWDED = 6  # a junction of this many branches or more holds several crossings: the pairs that go through split it
 MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds no crossing worth the skeleton
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
@@ -183,15 +185,20 @@ def branch_end(branches, branch, centre, width):
 
 
 def _straight_pairs(ends):
-    """Pairs of branches going on through a junction, smoothest first; [] unless all of 4+ branches pair.
+    """Pairs of branches going on through a junction, smoothest first; [] unless all of 4+ branches pair, or, where
+    ``CROWDED`` or more meet (several crossings in one junction), two pairs at least.
 
     A pair goes on through when each branch, carried on along its own tangent and curvature, heads for the other's
     end within ``STRAIGHT``: read pair by pair, so a line passing off the junction's centre (three lines meeting in
-    one junction) still goes through, and two circles that touch keep their own curves."""
-    if len(ends) < 4 or len(ends) % 2:
+    one junction) still goes through, and two circles that touch keep their own curves. Where crossings crowd into
+    one junction (four rings in a 2 x 2 cross four times in the middle), some lines bend on their way through it
+    and pair with none; the pairs that do go through still tell the lines apart."""
+    if len(ends) < 4:
         return []
     pairs = _best_pairs((turn, a, b) for a, b in combinations(ends, 2) if (turn := deviation(ends[a], ends[b])) <= STRAIGHT)
-    return pairs if 2 * len(pairs) == len(ends) else []
+    if 2 * len(pairs) == len(ends) or (len(ends) >= CROWDED and len(pairs) >= 2):
+        return pairs
+    return []
 
 
 def _heading(branches, branch, end, centre, width):
