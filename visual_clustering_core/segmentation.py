@@ -317,10 +317,12 @@ class CoarseScales:
 
 class Regions:
     """The area regions (ids 1..r) as the tests of a pair of groups read them, each made once on first use: the
-    regions' boxes, each pixel's distance to the area's edge, and the crop holding a pair."""
+    regions' boxes, each pixel's distance to the area's edge; and the crop holding a pair and the pixels where its
+    groups meet, kept for the last pair asked for (the tests of one merge decision all ask for the same pair)."""
 
     def __init__(self, labels):
         self.labels = labels
+        self._pair, self._crop, self._boundary = None, None, None
 
     @cached_property
     def boxes(self):
@@ -333,10 +335,20 @@ class Regions:
 
     def crop(self, lower, upper):
         """The box holding two groups (lists of region ids) and each group's pixels in it."""
-        boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
-        box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
-        labels = self.labels[box]
-        return box, np.isin(labels, lower), np.isin(labels, upper)
+        pair = (tuple(lower), tuple(upper))
+        if pair != self._pair:
+            boxes = [self.boxes[i - 1] for i in lower + upper if self.boxes[i - 1] is not None]
+            box = tuple(slice(min(b[k].start for b in boxes), max(b[k].stop for b in boxes)) for k in range(2))
+            labels = self.labels[box]
+            self._pair, self._crop, self._boundary = pair, (box, np.isin(labels, lower), np.isin(labels, upper)), None
+        return self._crop
+
+    def boundary(self, lower, upper):
+        """The crop (``crop``) and, in it, the pixels of either group that are 4-neighbours of a pixel of the other."""
+        box, inside_lower, inside_upper = self.crop(lower, upper)
+        if self._boundary is None:
+            self._boundary = _meeting(inside_lower, inside_upper)
+        return box, inside_lower, inside_upper, self._boundary
 
 
 class _PairTest:
@@ -427,8 +439,7 @@ class Neck:
         widest place along their boundary is that far from the area's edge."""
         if min(points) < typical:
             return False
-        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
-        edge = _meeting(inside_lower, inside_upper)
+        box, _, _, edge = self.regions.boundary(lower, upper)
         thinner = min(self.thickness[lower].max(), self.thickness[upper].max())
         return edge.any() and self.regions.depth[box][edge].max() < NECK * thinner
 
@@ -461,8 +472,7 @@ class Corridor(_PairTest):
         per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
         standard deviations of the band's share of the two counts (binomial, under an even spread); the band must be
         expected to hold half a typical kernel's points (``typical``) at least, as a few points are no measure."""
-        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
-        edge = _meeting(inside_lower, inside_upper)
+        box, inside_lower, inside_upper, edge = self.regions.boundary(lower, upper)
         if not edge.any():
             return False
         band = (ndimage.distance_transform_edt(~edge) <= CORRIDOR * self.sigma) & (inside_lower | inside_upper)
