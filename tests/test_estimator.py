@@ -104,6 +104,15 @@ def test_what_a_person_separates_is_separated(name):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
 
 
+def test_a_bridge_cut_near_the_edge_of_the_grid_needs_no_window_beyond_it():
+    """A draw of the 3 x 3 sparse squares whose area has a pass within the neck test's window of the grid's edge:
+    the window reached past the image and ``fit`` raised a broadcasting ValueError."""
+    X, truth = person_suite._windows(np.random.default_rng(205), 1_350)
+    model = VisualClustering().fit(np.asarray(X, float))
+    assert model.n_clusters_ == 9
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
 def test_four_rings_in_a_2_by_2_are_parted_where_their_crossings_crowd_into_one_junction():
     """Four of their eight crossings crowd the middle into one junction, where some rings bend and pair with none:
     until the pairs that do go through split it, the rings stayed joined there (5 clusters, AMI 0.42; on most other

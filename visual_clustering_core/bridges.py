@@ -85,7 +85,7 @@ def _empty(mask, counts, pixel, width, density):
     radius = WINDOW * max(width, MIN_THICKNESS)
     row, col = np.unravel_index(pixel, mask.shape)
     r = int(np.ceil(radius))
-    box = np.s_[max(row - r, 0) : row + r + 1, max(col - r, 0) : col + r + 1]
+    box = np.s_[max(row - r, 0) : min(row + r + 1, mask.shape[0]), max(col - r, 0) : min(col + r + 1, mask.shape[1])]
     rows, cols = np.ogrid[box]
     window = mask[box] & ((rows - row) ** 2 + (cols - col) ** 2 <= radius**2)
     return counts[box][window].sum() < EMPTY * density * window.sum()
