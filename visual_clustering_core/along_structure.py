@@ -42,6 +42,11 @@ class AlongStructure:
         """Whether most of the points lie on oriented structure: their mean coherence is at least ``COHERENT``."""
         return self.usable and self.counts.any() and np.average(self.tensor[0], weights=self.counts) >= COHERENT
 
+    def oriented(self, box, inside):
+        """Whether the pixels ``inside`` (a mask on the crop ``box``) lie on oriented structure: their mean coherence
+        is at least ``COHERENT`` (never where the kernel is not ``usable``)."""
+        return self.usable and self.tensor[0][box][inside].mean() >= COHERENT
+
     @cached_property
     def tensor(self):
         """Coherence (0 to 1) and the orientation along the structure (radians, 0 to pi), per pixel."""

@@ -48,7 +48,7 @@ from scipy.spatial import cKDTree
 from skimage.filters import threshold_otsu
 from skimage.segmentation import watershed
 
-from .along_structure import COHERENT, LENGTH, WIDTH, AlongStructure
+from .along_structure import LENGTH, WIDTH, AlongStructure
 from .blob_boundaries import refine_blob_boundaries
 from .blob_pairs import BlobPairs
 from .continuation import join_continued_lines
@@ -66,8 +66,10 @@ COMPACT = 8.0  # ...when each group's area is at most this many times its square
 BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales,
 DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak, neither group is a speck
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
-DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales
-THIN_GAP = 2.0  # compact groups each holding this many typical kernels' points are tested finer even with no dip at sigma
+DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
+DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
+THIN_GAP = 2.0  # compact groups each holding this many typical kernels' points are tested finer even with no dip at sigma;
+SMALL = 1.0  # holding this many, only for a deep dip (DEEP_FINE)
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
@@ -146,13 +148,16 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     significance at both scales (a dip seen twice is no noise); a dip below
     ``DEEP`` of the lower peak at the finer scale, between groups that each hold
     more than a speck's points and the smaller ``DEEP_SHARE`` of the larger's,
-    needs ``DEEP_BOTH_SCALES`` of it at both (groups of a few dozen points are
+    needs ``DEEP_BOTH_SCALES`` of it at both, or ``DEEP_FINE`` of it at the
+    finer scale alone off oriented structure (groups of a few dozen points are
     split where a person sees their gap; a large group's fringe, whose many
-    bumps would pass so weak a test by chance, is not). A gap thinner than the
-    kernel (squares of uniform points a few pixels apart) leaves no dip at sigma:
-    two compact groups each holding ``THIN_GAP`` typical kernels' points, the
-    smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are
-    tested at the finer scale whatever the pass at sigma. A pass below ``persistence`` whose dip is not significant
+    bumps would pass so weak a test by chance, is not, nor is a stripe at a
+    chance gap). A gap thinner than the kernel (squares of uniform points a few
+    pixels apart) leaves no dip at sigma: two compact groups each holding
+    ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
+    larger's, whose pass is on no ridge, are tested at the finer scale whatever
+    the pass at sigma; groups holding ``SMALL`` kernels' points (blobs no larger
+    than the kernel, which blurs them into one) are, for a deep dip only. A pass below ``persistence`` whose dip is not significant
     for one kernel's points keeps two groups apart where the area there is narrower than ``NECK`` of the thinner
     group's thickness (``Neck``), or when the band along their whole boundary holds fewer than
     ``RIDGE_PERSISTENCE`` of the points the lower group's spread would put there, significantly (``Corridor``).
@@ -183,8 +188,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     height = peak.copy()
     scales = scales or CoarseScales(density, sigma)
     regions = Regions(basins)
-    fine = FineScale(counts, sigma, regions)
     along = along or AlongStructure(counts, sigma)
+    fine = FineScale(counts, sigma, regions, along)
     oriented = OrientedScale(counts, sigma, regions, along)
     gaps = PointGaps(basins, counts, n) if along.usable else None
     blobs = BlobPairs(basins, counts, n)
@@ -204,9 +209,11 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         below = level < deep * top
         points = (held[lower], held[upper])
         seen = below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))
-        finer = below or (not thin and min(points) >= max(THIN_GAP * scales.typical, DEEP_SHARE * max(points)))
-        if seen or (finer and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
-                                       top_pixel[highest[upper]], deep, significance, evidence, points, scales.typical)):
+        small = not thin and min(points) >= max(SMALL * scales.typical, DEEP_SHARE * max(points))
+        finer = below or (small and min(points) >= THIN_GAP * scales.typical)
+        if seen or ((finer or small) and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
+                                                  top_pixel[highest[upper]], deep, significance, evidence, points,
+                                                  scales.typical, deep_only=not finer)):
             continue
         if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
                       or corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
@@ -366,18 +373,26 @@ class FineScale(_PairTest):
     group is compact when its regions' area is at most ``COMPACT`` times the
     square of its thickness (its deepest pixel's distance to the area's edge):
     a blob, not a stretch of a line, whose beads this finer scale would split.
+    ``along`` (an ``AlongStructure``) tells where two groups lie on a stripe or
+    an arm, where a deep dip at this scale is a chance gap along it.
     """
+
+    def __init__(self, counts, sigma, regions, along):
+        super().__init__(counts, sigma, regions)
+        self.along = along
 
     @cached_property
     def density(self):
         return ndimage.gaussian_filter(self.counts.astype(np.float64), FINE * self.sigma, mode="constant")
 
-    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, points, typical):
+    def dip(self, lower, upper, lower_peak, upper_peak, persistence, significance, evidence, points, typical,
+            deep_only=False):
         """Whether two compact groups (lists of region ids) dip, at the finer scale, from their peaks' pixels (flat
         indices) to the highest path between them below ``persistence`` of the lower, by ``significance``; or by
         ``BOTH_SCALES`` of it when the dip at sigma was as significant (``evidence``, in standard deviations), or by
-        ``DEEP_BOTH_SCALES`` when the dip is below ``DEEP`` and each group's points (``points``, the two counts) are
-        at least ``SPECK`` of a typical kernel's (``typical``) and ``DEEP_SHARE`` of the other's."""
+        ``DEEP_BOTH_SCALES`` (or by ``DEEP_FINE`` of it at the finer scale alone, off oriented structure) when the
+        dip is below ``DEEP`` and each group's points (``points``, the two counts) are at least ``SPECK`` of a
+        typical kernel's (``typical``) and ``DEEP_SHARE`` of the other's. ``deep_only``: only that last test."""
         box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         depth = self.regions.depth[box]
         for inside in (inside_lower, inside_upper):
@@ -393,6 +408,10 @@ class FineScale(_PairTest):
         z = _z(top, level, FINE * self.sigma)
         fewer, more = sorted(points)
         deep = level < DEEP * top and fewer >= max(SPECK * typical, DEEP_SHARE * more)
+        if deep and z >= DEEP_FINE * significance and not self.along.oriented(box, inside_lower | inside_upper):
+            return True
+        if deep_only:
+            return False
         return z >= significance or min(z, evidence) >= (DEEP_BOTH_SCALES if deep else BOTH_SCALES) * significance
 
 
@@ -406,11 +425,11 @@ class OrientedScale(_PairTest):
     def dip(self, lower, upper, persistence, significance):
         """Whether two groups (lists of region ids) on coherent structure dip, along it, from each group's highest
         pixel to the highest path between them below ``persistence`` of the lower, by ``significance``."""
-        if not self.along.usable:
+        if not self.along.usable:  # before cropping: dense plots never are
             return False
         box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         inside = inside_lower | inside_upper
-        if self.along.tensor[0][box][inside].mean() < COHERENT:
+        if not self.along.oriented(box, inside):
             return False
         density = self.along.density[box]
         ends = [np.unravel_index(np.argmax(np.where(part, density, -1.0)), density.shape) for part in (inside_lower, inside_upper)]
