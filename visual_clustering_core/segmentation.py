@@ -68,7 +68,7 @@ DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
 DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
 DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
-THIN_GAP = 2.0  # compact groups each holding this many typical kernels' points are tested finer even with no dip at sigma;
+THIN_GAP = 2.0  # compact groups holding this many typical kernels' points each are tested finer with no dip at sigma;
 SMALL = 1.0  # holding this many, only for a deep dip (DEEP_FINE)
 RIDGE_PERSISTENCE = 0.5
 RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across it is narrower than this many sigma...
@@ -157,10 +157,12 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
     larger's, whose pass is on no ridge, are tested at the finer scale whatever
     the pass at sigma; groups holding ``SMALL`` kernels' points (blobs no larger
-    than the kernel, which blurs them into one) are, for a deep dip only. A pass below ``persistence`` whose dip is not significant
-    for one kernel's points keeps two groups apart where the area there is narrower than ``NECK`` of the thinner
-    group's thickness (``Neck``), or when the band along their whole boundary holds fewer than
-    ``RIDGE_PERSISTENCE`` of the points the lower group's spread would put there, significantly (``Corridor``).
+    than the kernel, which blurs them into one) are, for a deep dip only. A
+    pass below ``persistence`` whose dip is not significant for one kernel's
+    points keeps two groups apart where the area there is narrower than
+    ``NECK`` of the thinner group's thickness (``Neck``), or when the band
+    along their whole boundary holds fewer than ``RIDGE_PERSISTENCE`` of the
+    points the lower group's spread would put there, significantly (``Corridor``).
     On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
