@@ -18,7 +18,7 @@ class Comparison:
     """What ``compare_clustering_runs`` found: each run on its own points, each pair on the points both labelled."""
 
     run_keys: list
-    rows: list  # one dict per run: method, points scored, clusters, noise, seconds clustering and projecting and, with a truth, every score
+    rows: list  # one dict per run: method, points, clusters, noise, cluster_s, project_s and, with a truth, every score
     agreement: np.ndarray  # pairwise AMI between the runs, on the points both labelled
     shared: np.ndarray  # how many points each pair of runs both labelled (the diagonal: each run's own)
     gt_field: str = None
