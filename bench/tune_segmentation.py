@@ -56,7 +56,7 @@ def scores(data, smoothing, persistence, significance):
         basins, regions, clusters = split_by_density(density, sigma, mask, counts, persistence, significance, along)
         areas = final_areas(regions, clusters, counts, density, sigma)
         labels, _ = label_map(basins, areas, counts, defaults.grow, defaults.reach, defaults.min_cluster_size,
-                              defaults.strays)
+                              defaults.strays, sigma)
         result.append((section, score(truth, _lookup(labels, pixels))))
     return result
 

@@ -126,7 +126,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         connected areas of crossing lines split into their lines, and line
         pieces that continue into each other joined; what grows into ``label_map_``.
     label_map_ : ndarray of shape (resolution, resolution), int32
-        The label every pixel gives its points (-1: noise).
+        The label every pixel gives its points (-1: noise): the areas grown,
+        patches of a background scatter dropped (``background``).
     cluster_sizes_ : ndarray of shape (n_clusters_,)
         Number of points in each cluster.
     transform_ : GridTransform
@@ -224,7 +225,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         )
         self.areas_ = final_areas(self.regions_, self.region_clusters_, plotted, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
-            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays
+            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays, self.sigma_
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)

@@ -1,0 +1,59 @@
+"""Patches of a background scatter are no clusters, where a real one stands out of it."""
+
+import sys
+from pathlib import Path
+
+import numpy as np
+
+from visual_clustering_core import VisualClustering
+from visual_clustering_core.background import drop_background
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import person_suite  # noqa: E402  (the person-separable benchmark's generators)
+
+
+def _scatter(rng, shape, every):
+    """Points at random, one in ``every`` pixels on average."""
+    return (rng.random(shape) < 1 / every).astype(np.int64)
+
+
+def test_a_patch_no_denser_than_the_scatter_around_it_is_dropped_and_a_dense_blob_kept():
+    rng = np.random.default_rng(0)
+    counts = _scatter(rng, (128, 128), 8)
+    rows, cols = np.ogrid[:128, :128]
+    blob = (rows - 40) ** 2 + (cols - 40) ** 2 <= 12**2
+    counts[blob] += rng.poisson(3, blob.sum())
+    patch = (rows - 90) ** 2 + (cols - 90) ** 2 <= 10**2
+    clusters = np.zeros((128, 128), np.int32)
+    clusters[blob], clusters[patch] = 1, 2
+    kept = drop_background(clusters, counts, sigma=2.0)
+    assert (kept[blob] == 1).all(), "the blob, 25 times as dense as the scatter, stays"
+    assert not (kept == 2).any(), "the patch of the scatter is background"
+
+
+def test_a_scatter_alone_keeps_its_patches_as_no_cluster_stands_out():
+    counts = _scatter(np.random.default_rng(1), (128, 128), 8)
+    clusters = np.zeros((128, 128), np.int32)
+    clusters[10:50, 10:50], clusters[70:110, 70:110] = 1, 2
+    assert np.array_equal(drop_background(clusters, counts, sigma=2.0), clusters)
+
+
+def test_blobs_in_noise_are_the_only_clusters():
+    """Four blobs among 1,000 points of uniform noise: the area map marked two patches of the noise, of 13 and 55
+    points, at 2.6 and 1.1 times the scatter's density around them."""
+    X, truth = person_suite._blobs_with_noise(np.random.default_rng(201), 10_000, 0.1)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 4
+    for k in range(4):
+        assert (truth[model.labels_ == k] >= 0).mean() > 0.9, "each cluster is a blob's points"
+
+
+def test_a_blob_in_a_scatter_is_the_cluster_and_the_scatter_noise():
+    """1,000 points of a Gaussian in 500 scattered over a square 20 sds wide: patches of the scatter were clusters."""
+    rng = np.random.default_rng(1)
+    scatter = rng.uniform(-3, 3, (1_500, 2))
+    scatter = scatter[np.linalg.norm(scatter, axis=1) > 1.2][:500]
+    X = np.r_[rng.normal(0, 0.3, (1_000, 2)), scatter]
+    labels = VisualClustering().fit_predict(X)
+    assert labels.max() == 0, "one cluster"
+    assert (labels[:1_000] == 0).mean() > 0.99 and (labels[1_000:] == -1).mean() > 0.9
