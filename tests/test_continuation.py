@@ -123,3 +123,24 @@ def test_two_curves_facing_each_other_in_an_s_bend_stay_apart():
     counts = np.zeros(areas.shape, np.int64)
     counts[::3, ::3] = areas[::3, ::3] > 0
     assert np.array_equal(join_continued_lines(areas, counts, sigma=20.0), areas)  # sigma: the gap is near enough
+
+
+def test_a_dense_blob_a_line_heads_for_fills_no_gap_with_its_own_points():
+    """No point lies between a band's end and a dense blob it heads for: the blob's points by its edge were counted
+    as the gap's (blobs in 10% noise: a sparse blob's area, taken for a line, joined a dense blob 15 units away)."""
+    areas = np.zeros((128, 128), np.int32)
+    areas[60:70, 10:75] = 1
+    areas[disk((65, 98), 10, shape=areas.shape)] = 2  # small enough for a stub (6 squared widths)
+    counts = np.zeros(areas.shape, np.int64)
+    counts[60:70:2, 10:75] = 1
+    counts[areas == 2] = 20
+    assert np.array_equal(join_continued_lines(areas, counts, sigma=3.0), areas)
+    counts[60:70:2, 75:88] = 1  # the band goes on to the blob, its points off both areas
+    assert len(np.unique(join_continued_lines(areas, counts, sigma=3.0))) == 2
+
+
+def test_blobs_in_noise_stay_apart_however_their_areas_are_shaped():
+    X, truth = person_suite._blobs_with_noise(np.random.default_rng(203), 3_000, 0.1)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 4
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.85

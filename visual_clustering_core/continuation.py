@@ -10,10 +10,10 @@ along its tangent and curvature, heads for the other's end within
 the inner ends of spiral arms facing each other make); the two ends lie
 within ``MAX_GAP`` of the wider piece's widths (or ``MAX_GAP_SIGMAS``
 smoothing scales) of each other; no third cluster lies on the way from one
-to the other; and the points between the ends fall short of what the
-pieces' own points per length predict by less than ``SIGNIFICANCE``
-standard deviations of a Poisson count: the gap of a sparse line, a handful
-of points missing. Dense lines keep their gaps (where hundreds of points
+to the other; and the points between the ends (off both areas) fall short
+of what the pieces' own points per length predict over the stretch off
+them by less than ``SIGNIFICANCE`` standard deviations of a Poisson count:
+the gap of a sparse line, a handful of points missing. Dense lines keep their gaps (where hundreds of points
 are missing, the pieces are two), and touching worms their ends. A stub, a
 cluster whose area is one piece too short to be a line and no larger than
 ``MAX_STUB`` squared widths of the narrowest line, joins a line whose end
@@ -133,12 +133,16 @@ def _continues(areas, counts, sigma, a, b):
     crop = tuple(slice(lo, hi) for lo, hi in zip(low, high))
     # the chord between the ends, within half a width of it: no third cluster there, and its points
     along = np.linspace(0, 1, 2 * int(gap) + 2)[:, None] * (end_b[0] - end_a[0]) + end_a[0] - low
+    on_chord = tuple(np.clip(np.rint(along).astype(int), 0, np.array(areas[crop].shape) - 1).T)
     chord = np.zeros(areas[crop].shape, bool)
-    chord[tuple(np.clip(np.rint(along).astype(int), 0, np.array(chord.shape) - 1).T)] = True
+    chord[on_chord] = True
     tube = ndimage.binary_dilation(chord, iterations=max(1, int(round(width / 2))))
     between = areas[crop][tube]
     if np.any((between != 0) & (between != cluster_a) & (between != cluster_b)):
         return False
-    seen = counts[crop][tube].sum() * gap / max(gap + width, 1.0)
-    expected = min(per_a, per_b) * gap
+    # the points off both areas, against the pieces' points per length over the chord's stretch off them: the
+    # pieces' own points (a dense blob's, taken for a stub) never fill the gap
+    off = areas[crop] == 0
+    seen = counts[crop][tube & off].sum()
+    expected = min(per_a, per_b) * gap * off[on_chord].mean()
     return expected - seen < SIGNIFICANCE * np.sqrt(expected + 1e-12)
