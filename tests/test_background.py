@@ -17,7 +17,9 @@ def _scatter(rng, shape, every):
     return (rng.random(shape) < 1 / every).astype(np.int64)
 
 
-def test_a_patch_no_denser_than_the_scatter_around_it_is_dropped_and_a_dense_blob_kept():
+def _blob_and_patch():
+    """A blob 25 times as dense as the scatter around it (id 1) and a patch of the scatter (id 2): the counts, the
+    cluster map and the two masks."""
     rng = np.random.default_rng(0)
     counts = _scatter(rng, (128, 128), 8)
     rows, cols = np.ogrid[:128, :128]
@@ -26,9 +28,21 @@ def test_a_patch_no_denser_than_the_scatter_around_it_is_dropped_and_a_dense_blo
     patch = (rows - 90) ** 2 + (cols - 90) ** 2 <= 10**2
     clusters = np.zeros((128, 128), np.int32)
     clusters[blob], clusters[patch] = 1, 2
+    return counts, clusters, blob, patch
+
+
+def test_a_patch_no_denser_than_the_scatter_around_it_is_dropped_and_a_dense_blob_kept():
+    counts, clusters, blob, _ = _blob_and_patch()
     kept = drop_background(clusters, counts, sigma=2.0)
-    assert (kept[blob] == 1).all(), "the blob, 25 times as dense as the scatter, stays"
+    assert (kept[blob] == 1).all(), "the blob stays"
     assert not (kept == 2).any(), "the patch of the scatter is background"
+
+
+def test_copies_of_one_point_are_one_dot_of_the_scatter():
+    """300 copies of one point (duplicate images share an embedding) in the patch: a person sees one dot."""
+    counts, clusters, _, _ = _blob_and_patch()
+    counts[90, 90] = 300
+    assert not (drop_background(clusters, counts, sigma=2.0) == 2).any()
 
 
 def test_a_scatter_alone_keeps_its_patches_as_no_cluster_stands_out():

@@ -15,22 +15,26 @@ too. A scatter alone (no structure) is the one group a person sees.
 import numpy as np
 from scipy import ndimage
 
-STANDOUT = 3.0  # a cluster stands out from the scatter when its points sit in at least this many times its density
+from .raster import unstacked
+
+STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
 
 
 def drop_background(clusters, counts, sigma):
     """The grown label map (0: none, ids > 0) with the patches of a background scatter turned into 0; ``counts`` the
-    points per pixel, ``sigma`` the density's kernel."""
+    points per pixel (copies of a point counted as one dot: ``raster.unstacked``), ``sigma`` the density's kernel."""
+    counts = unstacked(counts)  # a stack of copies of a point is one dot, as a person sees it
     outside = np.where(clusters == 0, counts, 0)
     if clusters.max() < 2 or not outside.any():
         return clusters
     typical, around = _typical_density(clusters, counts, sigma), _scatter_around(clusters, outside, sigma)
     with np.errstate(divide="ignore", invalid="ignore"):
-        standing = typical / around >= STANDOUT
+        ratio = typical / around
+        standing = ratio >= STANDOUT
         if not standing.any():
             return clusters
-        background = (typical / around < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
+        background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
     return np.where(background[clusters], 0, clusters).astype(clusters.dtype)
 
 

@@ -13,12 +13,13 @@ smoothing scales) of each other; no third cluster lies on the way from one
 to the other; and the points between the ends (off both areas) fall short
 of what the pieces' own points per length predict over the stretch off
 them by less than ``SIGNIFICANCE`` standard deviations of a Poisson count:
-the gap of a sparse line, a handful of points missing. Dense lines keep their gaps (where hundreds of points
-are missing, the pieces are two), and touching worms their ends. A stub, a
-cluster whose area is one piece too short to be a line and no larger than
-``MAX_STUB`` squared widths of the narrowest line, joins a line whose end
-heads for it on the same terms (the stub has no heading of its own); it
-may take a line end on each side, as the middle piece of a line cut twice.
+the gap of a sparse line, a handful of points missing. Dense lines keep
+their gaps (where hundreds of points are missing, the pieces are two), and
+touching worms their ends. A stub, a cluster whose area is one piece too
+short to be a line and no larger than ``MAX_STUB`` squared widths of the
+narrowest line, joins a line whose end heads for it on the same terms (the
+stub has no heading of its own); it may take a line end on each side, as
+the middle piece of a line cut twice.
 """
 
 import numpy as np
