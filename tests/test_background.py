@@ -71,3 +71,11 @@ def test_a_blob_in_a_scatter_is_the_cluster_and_the_scatter_noise():
     labels = VisualClustering().fit_predict(X)
     assert labels.max() == 0, "one cluster"
     assert (labels[:1_000] == 0).mean() > 0.99 and (labels[1_000:] == -1).mean() > 0.9
+
+
+def test_a_small_chance_clump_of_the_noise_is_no_cluster():
+    """A clump of 19 points of the noise, 3.6 times as dense as the scatter around it: a fifth cluster until its
+    density was taken two standard deviations of its points low (0.54 of it)."""
+    X, _ = person_suite.SUITE["blobs in 10% noise"](np.random.default_rng(102))
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 4

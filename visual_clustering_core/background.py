@@ -3,7 +3,9 @@
 Where uniform noise lies around real groups, the area map marks some of its
 patches, and each would be a cluster a person never sees: its points are
 hardly denser than the scatter. A grown cluster stands out when the density
-its points sit in (each point's own share left out) is at least ``STANDOUT``
+its points sit in (each point's own share left out, taken ``SURE`` Poisson
+standard deviations of its points low: the area map picked the patch for
+its points, and a small one is the densest of many) is at least ``STANDOUT``
 times that of the points outside every cluster in the ring ``RING`` sigma
 around it. One that does not is background, its points noise, when it does
 not stand out either from the scatter around the clusters that do (the
@@ -19,6 +21,7 @@ from .raster import unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
+SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low
 
 
 def drop_background(clusters, counts, sigma):
@@ -57,14 +60,15 @@ def _scatter_around(clusters, outside, sigma):
 
 def _typical_density(clusters, counts, sigma):
     """The mean density at each id's points (points per pixel, the counts smoothed at ``sigma``), each point's own
-    share left out; nan for ids with no point (the background, 0, included)."""
+    share left out, taken ``SURE`` standard deviations of its points low; nan for ids with no point (the background,
+    0, included)."""
     counts = counts.astype(np.float64)
     at_points = (ndimage.gaussian_filter(counts, sigma, mode="constant") - _kernel_peak(sigma)) * counts
     n = int(clusters.max()) + 1
     points = np.bincount(clusters.ravel(), weights=counts.ravel(), minlength=n)
     typical = np.bincount(clusters.ravel(), weights=at_points.ravel(), minlength=n) / np.where(points > 0, points, np.nan)
     typical[0] = np.nan
-    return typical
+    return typical * np.maximum(1 - SURE / np.sqrt(np.maximum(points, 1)), 0)
 
 
 def _kernel_peak(sigma):
