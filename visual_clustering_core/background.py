@@ -1,4 +1,4 @@
-"""Clusters that are patches of a background scatter: hardly denser than the points around them and the groups.
+"""A background scatter: clusters that are patches of it, and a cluster's points amid it, are noise.
 
 Where uniform noise lies around real groups, the area map marks some of its
 patches, and each would be a cluster a person never sees: its points are
@@ -12,6 +12,15 @@ not stand out either from the scatter around the clusters that do (the
 median of their rings' densities): a cluster's own outskirts, which the area
 missed, lie around it alone, a background scatter around the real groups
 too. A scatter alone (no structure) is the one group a person sees.
+
+A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
+scatter far from every cluster: not a heavy-tailed blob's own stragglers)
+grew over the scatter's points beside it and took them in; those of its
+points that sit in under ``MIXED`` times its ring's density, where the
+scatter puts as many points as the cluster does, are noise (the Bayes rule
+between the two). Only where the areas hold their clusters whole, as the
+network's do: the no-network threshold marks a sparse group's core alone,
+and its own outskirts would read as a scatter.
 """
 
 import numpy as np
@@ -22,23 +31,45 @@ from .raster import unstacked
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
 SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low
+MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
+# puts as many points there as the cluster does
 
 
-def drop_background(clusters, counts, sigma):
-    """The grown label map (0: none, ids > 0) with the patches of a background scatter turned into 0; ``counts`` the
-    points per pixel (copies of a point counted as one dot: ``raster.unstacked``), ``sigma`` the density's kernel."""
-    counts = unstacked(counts)  # a stack of copies of a point is one dot, as a person sees it
+def drop_background(clusters, counts, sigma, whole=True):
+    """The grown label map (0: none, ids > 0) with the patches of a background scatter turned into 0, and, where the
+    areas hold their clusters whole (``whole``: the network's do), the points of a cluster amid it no denser than it
+    (``_trimmed``); ``counts`` the points per pixel (copies of a point counted as one dot: ``raster.unstacked``),
+    ``sigma`` the density's kernel."""
+    counts = unstacked(counts).astype(np.float64)
     outside = np.where(clusters == 0, counts, 0)
-    if clusters.max() < 2 or not outside.any():
+    if clusters.max() == 0 or not outside.any():
         return clusters
-    typical, around = _typical_density(clusters, counts, sigma), _scatter_around(clusters, outside, sigma)
+    # the density each point sits in, its own share left out
+    density = ndimage.gaussian_filter(counts, sigma, mode="constant") - _kernel_peak(sigma) * (counts > 0)
+    typical, around = _typical_density(clusters, counts, density), _scatter_around(clusters, outside, sigma)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = typical / around
         standing = ratio >= STANDOUT
         if not standing.any():
             return clusters
         background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
-    return np.where(background[clusters], 0, clusters).astype(clusters.dtype)
+    clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
+    return _trimmed(clusters, counts, density, around, sigma) if whole else clusters
+
+
+def _trimmed(clusters, counts, density, around, sigma):
+    """``clusters`` with the points of a cluster amid the scatter (its ring, ``around`` it, under ``STANDOUT`` times as
+    dense as the scatter far from every cluster) that sit in under ``MIXED`` times its ring's density turned into 0;
+    only where that asks for a neighbour in a kernel or more (sparser, a point with none is as likely a cluster's
+    straggler)."""
+    far = ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma
+    scatter = counts[far].sum() / max(np.count_nonzero(far), 1)
+    level = np.where((around < STANDOUT * scatter) & (MIXED * around * 4 * np.pi * sigma**2 >= 1), MIXED * around, 0)
+    level[0] = 0
+    if not level.any():
+        return clusters
+    thin = (counts > 0) & (density < level[clusters])
+    return np.where(thin, 0, clusters).astype(clusters.dtype)
 
 
 def _scatter_around(clusters, outside, sigma):
@@ -58,15 +89,13 @@ def _scatter_around(clusters, outside, sigma):
     return scatter
 
 
-def _typical_density(clusters, counts, sigma):
-    """The mean density at each id's points (points per pixel, the counts smoothed at ``sigma``), each point's own
-    share left out, taken ``SURE`` standard deviations of its points low; nan for ids with no point (the background,
-    0, included)."""
-    counts = counts.astype(np.float64)
-    at_points = (ndimage.gaussian_filter(counts, sigma, mode="constant") - _kernel_peak(sigma)) * counts
+def _typical_density(clusters, counts, density):
+    """The mean ``density`` at each id's points, taken ``SURE`` standard deviations of its points low; nan for ids with
+    no point (the background, 0, included)."""
     n = int(clusters.max()) + 1
     points = np.bincount(clusters.ravel(), weights=counts.ravel(), minlength=n)
-    typical = np.bincount(clusters.ravel(), weights=at_points.ravel(), minlength=n) / np.where(points > 0, points, np.nan)
+    at_points = np.bincount(clusters.ravel(), weights=(density * counts).ravel(), minlength=n)
+    typical = at_points / np.where(points > 0, points, np.nan)
     typical[0] = np.nan
     return typical * np.maximum(1 - SURE / np.sqrt(np.maximum(points, 1)), 0)
 

@@ -225,7 +225,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         )
         self.areas_ = final_areas(self.regions_, self.region_clusters_, plotted, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
-            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays, self.sigma_
+            self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays, self.sigma_,
+            whole=network,
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)

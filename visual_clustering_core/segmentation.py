@@ -602,19 +602,20 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales, along)
 
 
-def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigma):
+def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigma, whole=True):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
     Cluster areas (``final_areas``) of fewer than ``min_cluster_size`` points
     are dropped, so their points may join a near cluster; then the clusters
     grow (``grow_labels``), the stray points left join them (``join_strays``),
-    patches of a background scatter are dropped (``drop_background``; ``sigma``
-    the density's kernel) and the clusters are ranked by size.
+    patches of a background scatter are dropped, and points amid it where the
+    areas hold their clusters ``whole`` (``drop_background``; ``sigma`` the
+    density's kernel), and the clusters are ranked by size.
     """
     areas = _drop_small(areas, counts, min_cluster_size)
     nearest = nearest_area(areas)
     grown = join_strays(grow_labels(areas, grow, reach, basins, nearest), counts, strays, nearest)
-    return _rank_clusters(drop_background(grown, counts, sigma), counts)
+    return _rank_clusters(drop_background(grown, counts, sigma, whole), counts)
 
 
 def final_areas(regions, clusters, counts, density, sigma):
