@@ -11,7 +11,7 @@ where AMI is undefined, the share of points in the largest cluster found.
 A collapse is a score below 0.2. The real projections (UMAP and t-SNE of
 scikit-learn's digits, wine, breast cancer and iris) are scored against the
 class. Writes ``bench/results/person.md``, the
-README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the four
+README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the five
 diagnostics pictures.
 """
 
@@ -178,6 +178,7 @@ def main():
         diagnostics_picture("three sparse spirals (312)", IMAGES / "diagnostics_spirals.png")
         diagnostics_picture("five interlocking rings", IMAGES / "diagnostics_rings.png")
         diagnostics_picture("sparse smiley face (500)", IMAGES / "diagnostics_smiley.png")
+        diagnostics_picture("blobs in 30% noise", IMAGES / "diagnostics_noise.png")
 
 
 if __name__ == "__main__":
