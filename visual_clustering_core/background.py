@@ -26,7 +26,7 @@ and its own outskirts would read as a scatter.
 import numpy as np
 from scipy import ndimage
 
-from .raster import unstacked
+from .raster import smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
@@ -45,7 +45,7 @@ def drop_background(clusters, counts, sigma, whole=True):
     if clusters.max() == 0 or not outside.any():
         return clusters
     # the density each point sits in, its own share left out
-    density = ndimage.gaussian_filter(counts, sigma, mode="constant") - _kernel_peak(sigma) * (counts > 0)
+    density = smoothed_density(counts, sigma) - _kernel_peak(sigma) * (counts > 0)
     typical, around = _typical_density(clusters, counts, density), _scatter_around(clusters, outside, sigma)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = typical / around
@@ -104,4 +104,4 @@ def _kernel_peak(sigma):
     """The weight a point gives its own pixel under scipy's Gaussian filter of ``sigma``."""
     impulse = np.zeros((2 * int(4 * sigma + 0.5) + 1,) * 2)
     impulse[impulse.shape[0] // 2, impulse.shape[1] // 2] = 1.0
-    return ndimage.gaussian_filter(impulse, sigma, mode="constant").max()
+    return smoothed_density(impulse, sigma).max()
