@@ -91,25 +91,46 @@ def density_basins(density, sigma):
 
 
 def passes_between(labels, values):
-    """For each pair of 4-neighbouring labels > 0: the pair (a < b), its pass (the highest of ``values`` where they
-    meet, a pixel pair counting its lower value) and the flat index of the pass's pixel."""
+    """For each pair of neighbouring labels > 0: the pair (a < b), its pass (the highest of ``values`` where they
+    meet, a pixel pair counting its lower value) and the flat index of the pass's pixel (the pair's lower).
+
+    Neighbours are 4-neighbours, and diagonal ones whose 2 x 2 block holds only
+    the two labels (a staircase in their boundary): a ridge one pixel thin that
+    runs diagonally crosses it between diagonal pixels, and its 4-neighbouring
+    pairs each count a pixel off the ridge (about 0.78 of it at sigma 1 px)."""
     pixel = np.arange(labels.size).reshape(labels.shape)
-    a = np.concatenate([labels[:, :-1].ravel(), labels[:-1, :].ravel()])
-    b = np.concatenate([labels[:, 1:].ravel(), labels[1:, :].ravel()])
-    boundary = (a != b) & (a > 0) & (b > 0)
+    first, second, block = [], [], []
+    for (s, t), others in _NEIGHBOURS:
+        first.append(s)
+        second.append(t)
+        in_block = np.ones(labels[s].shape, bool)
+        for other in others:
+            in_block &= (labels[other] == labels[s]) | (labels[other] == labels[t])
+        block.append(in_block.ravel())
+    a, b = (np.concatenate([labels[s].ravel() for s in side]) for side in (first, second))
+    boundary = (a != b) & (a > 0) & (b > 0) & np.concatenate(block)
     if not boundary.any():
         return np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0, np.int64)
-    d = np.minimum(
-        np.concatenate([values[:, :-1].ravel(), values[:-1, :].ravel()]),
-        np.concatenate([values[:, 1:].ravel(), values[1:, :].ravel()]),
-    )[boundary]
+    (va, pa), (vb, pb) = ((np.concatenate([values[s].ravel() for s in side]),
+                           np.concatenate([pixel[s].ravel() for s in side])) for side in (first, second))
+    d = np.minimum(va, vb)[boundary]
     n = int(labels.max()) + 1
     key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
     pairs, inverse = np.unique(key, return_inverse=True)
     order = np.lexsort((d, inverse))
     highest = order[np.r_[np.flatnonzero(np.diff(inverse[order])), len(order) - 1]]
-    where = np.concatenate([pixel[:, :-1].ravel(), pixel[:-1, :].ravel()])[boundary][highest]
+    where = np.where(va <= vb, pa, pb)[boundary][highest]
     return np.c_[pairs // n, pairs % n], d[highest], where
+
+
+_ALL, _BUT_LAST, _BUT_FIRST = slice(None), slice(None, -1), slice(1, None)
+# ((a pixel, its neighbour), the other pixels of their 2 x 2 block), each as slices of the image
+_NEIGHBOURS = (
+    (((_ALL, _BUT_LAST), (_ALL, _BUT_FIRST)), ()),
+    (((_BUT_LAST, _ALL), (_BUT_FIRST, _ALL)), ()),
+    (((_BUT_LAST, _BUT_LAST), (_BUT_FIRST, _BUT_FIRST)), ((_BUT_LAST, _BUT_FIRST), (_BUT_FIRST, _BUT_LAST))),
+    (((_BUT_LAST, _BUT_FIRST), (_BUT_FIRST, _BUT_LAST)), ((_BUT_LAST, _BUT_LAST), (_BUT_FIRST, _BUT_FIRST))),
+)
 
 
 def on_ridge(density, where, sigma):
