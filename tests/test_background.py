@@ -93,3 +93,25 @@ def test_the_stragglers_of_heavy_tailed_blobs_are_no_scatter():
     X, truth = person_suite.load("heavy-tailed blobs")
     labels = VisualClustering().fit_predict(X)
     assert labels.max() == 2 and adjusted_mutual_info_score(truth, labels) >= 0.99
+
+
+def test_a_small_blob_whose_area_took_in_the_scatter_around_it_keeps_its_points_and_the_scatter_is_noise():
+    """200 points of a Gaussian among 150 scattered over a square 20 sds wide: the area map marked the scatter as
+    area, its faint bumps merged into the blob, and all 350 points were one cluster (AMI 0). The blob's core stands
+    out of its own evenly spread, flat ring of points, which is the scatter's."""
+    rng = np.random.default_rng(0)
+    blob = rng.normal(0, 0.4, (200, 2))
+    scatter = rng.uniform(-4, 4, (450, 2))
+    scatter = scatter[np.linalg.norm(scatter, axis=1) > 1.6][:150]
+    labels = VisualClustering().fit_predict(np.r_[blob, scatter])
+    assert labels.max() == 0, "one cluster"
+    assert (labels[:200] == 0).mean() >= 0.99, "the blob's points are the cluster's"
+    assert (labels[200:] == -1).mean() >= 0.95, "the scatter's are noise"
+
+
+def test_a_line_or_a_ring_beside_the_core_of_its_cluster_is_no_scatter():
+    """A ring and lines are flat beyond any core, but their points lie along them, not over the plane: none is noise."""
+    for name in ("one ring", "three parallel lines", "five lines from one point (1500)"):
+        X, truth = person_suite.load(name)
+        labels = VisualClustering().fit_predict(X)
+        assert (labels >= 0).all(), name

@@ -21,6 +21,12 @@ scatter puts as many points as the cluster does, are noise (the Bayes rule
 between the two). Only where the areas hold their clusters whole, as the
 network's do: the no-network threshold marks a sparse group's core alone,
 and its own outskirts would read as a scatter.
+
+Where the area map marks the scatter itself as area, a small blob amid it
+merges with the scatter's faint bumps and no point lies outside to measure the
+scatter by: inside each cluster, a core that stands out of an even, flat
+scatter of the cluster's own points around it keeps them only where it is the
+denser (``_scatter_taken_in``).
 """
 
 import numpy as np
@@ -31,6 +37,7 @@ from .raster import smoothed_density, unstacked
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
 SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low
+CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
 
@@ -38,23 +45,25 @@ MIXED = 2.0  # a point amid a scatter is noise where the density is under this m
 def drop_background(clusters, counts, sigma, whole=True):
     """The grown label map (0: none, ids > 0) with the patches of a background scatter turned into 0, and, where the
     areas hold their clusters whole (``whole``: the network's do), the points of a cluster amid it no denser than it
-    (``_trimmed``); ``counts`` the points per pixel (copies of a point counted as one dot: ``raster.unstacked``),
-    ``sigma`` the density's kernel."""
-    counts = unstacked(counts).astype(np.float64)
-    outside = np.where(clusters == 0, counts, 0)
-    if clusters.max() == 0 or not outside.any():
+    (``_trimmed``, ``_scatter_taken_in``); ``counts`` the points per pixel (copies of a point counted as one dot:
+    ``raster.unstacked``), ``sigma`` the density's kernel."""
+    if clusters.max() == 0:
         return clusters
+    counts = unstacked(counts).astype(np.float64)
     # the density each point sits in, its own share left out
     density = smoothed_density(counts, sigma) - _kernel_peak(sigma) * (counts > 0)
-    typical, around = _typical_density(clusters, counts, density), _scatter_around(clusters, outside, sigma)
-    with np.errstate(divide="ignore", invalid="ignore"):
-        ratio = typical / around
-        standing = ratio >= STANDOUT
-        if not standing.any():
-            return clusters
-        background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
-    clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
-    return _trimmed(clusters, counts, density, around, sigma) if whole else clusters
+    outside = np.where(clusters == 0, counts, 0)
+    if outside.any():
+        typical, around = _typical_density(clusters, counts, density), _scatter_around(clusters, outside, sigma)
+        with np.errstate(divide="ignore", invalid="ignore"):
+            ratio = typical / around
+            standing = ratio >= STANDOUT
+            background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
+        if standing.any():
+            clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
+            if whole:
+                clusters = _trimmed(clusters, counts, density, around, sigma)
+    return _scatter_taken_in(clusters, counts, density, sigma) if whole else clusters
 
 
 def _trimmed(clusters, counts, density, around, sigma):
@@ -70,6 +79,41 @@ def _trimmed(clusters, counts, density, around, sigma):
         return clusters
     thin = (counts > 0) & (density < level[clusters])
     return np.where(thin, 0, clusters).astype(clusters.dtype)
+
+
+def _scatter_taken_in(clusters, counts, density, sigma):
+    """``clusters`` with the scatter each took in turned into 0: where a cluster's core (the pixels about its peak whose
+    density is at least ``CORE`` of it) stands out ``STANDOUT`` times from the density at its own points ``RING[0]``
+    sigma or more beyond it (a ring's points, as dense as its densest stretch's, do not); per pixel of the cluster's
+    box (its grown area hugs a spray's points), those points lie evenly (their density under ``MIXED`` times their
+    count per pixel: a scatter over the plane, not a line or ring the band cuts across) and as densely beyond
+    ``RING[1]`` sigma (the band ``RING`` sigma beyond the core under ``STANDOUT`` times as dense: flat, not a spray or
+    a tail that thins out), the points off the core sitting in under ``MIXED`` times the
+    band's density are noise, where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
+    clusters = clusters.copy()
+    for i, box in enumerate(ndimage.find_objects(clusters), 1):
+        if box is None:
+            continue
+        inside = clusters[box] == i
+        values = np.where(inside, density[box], -np.inf)
+        top = np.unravel_index(values.argmax(), values.shape)
+        parts, _ = ndimage.label(values >= CORE * values[top])
+        core = parts == parts[top]
+        distance = ndimage.distance_transform_edt(~core)
+        own = np.where(inside, counts[box], 0)  # over the cluster's box, its own points
+        beyond = distance > RING[1] * sigma
+        if not own[beyond].any():
+            continue
+        band = (distance > RING[0] * sigma) & ~beyond
+        off = band | beyond
+        level, far, spread = (own[part].sum() / max(np.count_nonzero(part), 1) for part in (band, beyond, off))
+        at_points = (density[box] * own)[off].sum() / own[off].sum()
+        core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
+        if (at_points < MIXED * spread and level < STANDOUT * far and core_level >= STANDOUT * at_points
+                and MIXED * level * 4 * np.pi * sigma**2 >= 1):
+            thin = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
+            clusters[box][thin] = 0
+    return clusters
 
 
 def _scatter_around(clusters, outside, sigma):
