@@ -99,27 +99,22 @@ def passes_between(labels, values):
     runs diagonally crosses it between diagonal pixels, and its 4-neighbouring
     pairs each count a pixel off the ridge (about 0.78 of it at sigma 1 px)."""
     pixel = np.arange(labels.size).reshape(labels.shape)
-    first, second, block = [], [], []
+    ends = []  # per neighbour direction, (label, value, pixel) of each end of its boundary pairs
     for (s, t), others in _NEIGHBOURS:
-        first.append(s)
-        second.append(t)
-        in_block = np.ones(labels[s].shape, bool)
+        meet = (labels[s] != labels[t]) & (labels[s] > 0) & (labels[t] > 0)
         for other in others:
-            in_block &= (labels[other] == labels[s]) | (labels[other] == labels[t])
-        block.append(in_block.ravel())
-    a, b = (np.concatenate([labels[s].ravel() for s in side]) for side in (first, second))
-    boundary = (a != b) & (a > 0) & (b > 0) & np.concatenate(block)
-    if not boundary.any():
+            meet &= (labels[other] == labels[s]) | (labels[other] == labels[t])
+        ends.append([(labels[side][meet], values[side][meet], pixel[side][meet]) for side in (s, t)])
+    (a, va, pa), (b, vb, pb) = ([np.concatenate(part) for part in zip(*(e[k] for e in ends))] for k in (0, 1))
+    if len(a) == 0:
         return np.zeros((0, 2), np.int64), np.zeros(0), np.zeros(0, np.int64)
-    (va, pa), (vb, pb) = ((np.concatenate([values[s].ravel() for s in side]),
-                           np.concatenate([pixel[s].ravel() for s in side])) for side in (first, second))
-    d = np.minimum(va, vb)[boundary]
+    d = np.minimum(va, vb)
     n = int(labels.max()) + 1
-    key = np.minimum(a, b)[boundary].astype(np.int64) * n + np.maximum(a, b)[boundary]
+    key = np.minimum(a, b).astype(np.int64) * n + np.maximum(a, b)
     pairs, inverse = np.unique(key, return_inverse=True)
     order = np.lexsort((d, inverse))
     highest = order[np.r_[np.flatnonzero(np.diff(inverse[order])), len(order) - 1]]
-    where = np.where(va <= vb, pa, pb)[boundary][highest]
+    where = np.where(va <= vb, pa, pb)[highest]
     return np.c_[pairs // n, pairs % n], d[highest], where
 
 
