@@ -88,8 +88,8 @@ def _scatter_taken_in(clusters, counts, density, sigma):
     box (its grown area hugs a spray's points), those points lie evenly (their density under ``MIXED`` times their
     count per pixel: a scatter over the plane, not a line or ring the band cuts across) and as densely beyond
     ``RING[1]`` sigma (the band ``RING`` sigma beyond the core under ``STANDOUT`` times as dense: flat, not a spray or
-    a tail that thins out), the points off the core sitting in under ``MIXED`` times the
-    band's density are noise, where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
+    a tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are noise,
+    where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
     clusters = clusters.copy()
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
