@@ -95,15 +95,20 @@ def test_the_stragglers_of_heavy_tailed_blobs_are_no_scatter():
     assert labels.max() == 2 and adjusted_mutual_info_score(truth, labels) >= 0.99
 
 
+def _blob_in_scatter(n_blob, sd, n_scatter):
+    """A Gaussian of ``n_blob`` points (``sd``), then ``n_scatter`` scattered over a square 20 sds wide, none within
+    4 sds of its centre."""
+    rng = np.random.default_rng(0)
+    blob = rng.normal(0, sd, (n_blob, 2))
+    scatter = rng.uniform(-10 * sd, 10 * sd, (3 * n_scatter, 2))
+    return np.r_[blob, scatter[np.linalg.norm(scatter, axis=1) > 4 * sd][:n_scatter]]
+
+
 def test_a_small_blob_whose_area_took_in_the_scatter_around_it_keeps_its_points_and_the_scatter_is_noise():
     """200 points of a Gaussian among 150 scattered over a square 20 sds wide: the area map marked the scatter as
     area, its faint bumps merged into the blob, and all 350 points were one cluster (AMI 0). The blob's core stands
     out of its own evenly spread, flat ring of points, which is the scatter's."""
-    rng = np.random.default_rng(0)
-    blob = rng.normal(0, 0.4, (200, 2))
-    scatter = rng.uniform(-4, 4, (450, 2))
-    scatter = scatter[np.linalg.norm(scatter, axis=1) > 1.6][:150]
-    labels = VisualClustering().fit_predict(np.r_[blob, scatter])
+    labels = VisualClustering().fit_predict(_blob_in_scatter(200, 0.4, 150))
     assert labels.max() == 0, "one cluster"
     assert (labels[:200] == 0).mean() >= 0.99, "the blob's points are the cluster's"
     assert (labels[200:] == -1).mean() >= 0.95, "the scatter's are noise"
@@ -115,3 +120,12 @@ def test_a_line_or_a_ring_beside_the_core_of_its_cluster_is_no_scatter():
         X, truth = person_suite.load(name)
         labels = VisualClustering().fit_predict(X)
         assert (labels >= 0).all(), name
+
+
+def test_the_patches_of_a_scatter_the_area_map_marked_all_over_are_noise():
+    """100 points of a Gaussian among 60 scattered over a square 20 sds wide: the area map marked the scatter all
+    over, in four patches of 12-17 points, each a cluster (5 clusters, AMI 0.69): with no point outside them, each
+    patch's surroundings are the others, as sparse as a scatter (about 1-3 neighbours in a kernel)."""
+    labels = VisualClustering().fit_predict(_blob_in_scatter(100, 0.3, 60))
+    assert labels.max() == 0, "one cluster"
+    assert (labels[:100] == 0).all() and (labels[100:] == -1).mean() >= 0.9

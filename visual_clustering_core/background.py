@@ -11,7 +11,10 @@ around it. One that does not is background, its points noise, when it does
 not stand out either from the scatter around the clusters that do (the
 median of their rings' densities): a cluster's own outskirts, which the area
 missed, lie around it alone, a background scatter around the real groups
-too. A scatter alone (no structure) is the one group a person sees.
+too. A scatter alone (no structure) is the one group a person sees. Where
+the area map marked a scatter all over, in patches, no point lies outside
+them: a cluster as sparse as a scatter (``SPARSE``) counts as the scatter
+around the others, as the points outside every cluster do.
 
 A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
 scatter far from every cluster: not a heavy-tailed blob's own stragglers)
@@ -37,6 +40,8 @@ from .raster import smoothed_density, unstacked
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
 SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low
+SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in a kernel is as sparse as a scatter: the
+# area map's patches of a scatter it marked all over are each other's surroundings
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
@@ -52,17 +57,16 @@ def drop_background(clusters, counts, sigma, whole=True):
     counts = unstacked(counts).astype(np.float64)
     # the density each point sits in, its own share left out
     density = smoothed_density(counts, sigma) - _kernel_peak(sigma) * (counts > 0)
-    outside = np.where(clusters == 0, counts, 0)
-    if outside.any():
-        typical, around = _typical_density(clusters, counts, density), _scatter_around(clusters, outside, sigma)
-        with np.errstate(divide="ignore", invalid="ignore"):
-            ratio = typical / around
-            standing = ratio >= STANDOUT
-            background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
-        if standing.any():
-            clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
-            if whole:
-                clusters = _trimmed(clusters, counts, density, around, sigma)
+    typical = _typical_density(clusters, counts, density)
+    around = _scatter_around(clusters, counts, typical, sigma)
+    with np.errstate(divide="ignore", invalid="ignore"):
+        ratio = typical / around
+        standing = ratio >= STANDOUT
+    if standing.any():
+        background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
+        clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
+        if whole:
+            clusters = _trimmed(clusters, counts, density, around, sigma)
     return _scatter_taken_in(clusters, counts, density, sigma) if whole else clusters
 
 
@@ -116,20 +120,27 @@ def _scatter_taken_in(clusters, counts, density, sigma):
     return clusters
 
 
-def _scatter_around(clusters, outside, sigma):
-    """The density (points per pixel) of the points outside every cluster (``outside``) in each id's ring; 0 where
-    none lies near it."""
+def _scatter_around(clusters, counts, typical, sigma):
+    """The density (points per pixel) of the scatter in each id's ring: the points outside every cluster, and those of
+    the clusters as sparse as a scatter (``SPARSE``) no more than ``STANDOUT`` times denser than it (``typical``: each
+    id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
+    density = np.nan_to_num(typical, nan=np.inf)
+    sparse = density * 4 * np.pi * sigma**2 < SPARSE
     scatter = np.zeros(int(clusters.max()) + 1)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
             continue
         crop = tuple(slice(max(s.start - pad, 0), s.stop + pad) for s in box)
-        if not outside[crop].any():
+        peers = sparse & (density < STANDOUT * typical[i])
+        peers[0], peers[i] = True, False
+        area = peers[clusters[crop]]
+        points = np.where(area, counts[crop], 0)
+        if not points.any():
             continue
         distance = ndimage.distance_transform_edt(clusters[crop] != i)
-        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & (clusters[crop] == 0)
-        scatter[i] = outside[crop][ring].sum() / max(np.count_nonzero(ring), 1)
+        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area
+        scatter[i] = points[ring].sum() / max(np.count_nonzero(ring), 1)
     return scatter
 
 
