@@ -35,7 +35,7 @@ denser (``_scatter_taken_in``).
 import numpy as np
 from scipy import ndimage
 
-from .raster import smoothed_density, unstacked
+from .raster import kernel_points, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
@@ -77,7 +77,7 @@ def _trimmed(clusters, counts, density, around, sigma):
     straggler)."""
     far = ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma
     scatter = counts[far].sum() / max(np.count_nonzero(far), 1)
-    level = np.where((around < STANDOUT * scatter) & (MIXED * around * 4 * np.pi * sigma**2 >= 1), MIXED * around, 0)
+    level = np.where((around < STANDOUT * scatter) & (kernel_points(MIXED * around, sigma) >= 1), MIXED * around, 0)
     level[0] = 0
     if not level.any():
         return clusters
@@ -114,7 +114,7 @@ def _scatter_taken_in(clusters, counts, density, sigma):
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
         if (at_points < MIXED * spread and level < STANDOUT * far and core_level >= STANDOUT * at_points
-                and MIXED * level * 4 * np.pi * sigma**2 >= 1):
+                and kernel_points(MIXED * level, sigma) >= 1):
             thin = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
             clusters[box][thin] = 0
     return clusters
@@ -126,7 +126,7 @@ def _scatter_around(clusters, counts, typical, sigma):
     id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
     density = np.nan_to_num(typical, nan=np.inf)
-    sparse = density * 4 * np.pi * sigma**2 < SPARSE
+    sparse = kernel_points(density, sigma) < SPARSE
     scatter = np.zeros(int(clusters.max()) + 1)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:

@@ -229,6 +229,12 @@ def smoothed_density(counts, sigma):
     return ndimage.gaussian_filter(counts.astype(np.float32), sigma, mode="constant")
 
 
+def kernel_points(density, sigma):
+    """The number of points the smoothing kernel of ``sigma`` holds where the density is ``density`` (points per
+    pixel): density x 4 pi sigma^2."""
+    return density * (4 * np.pi * sigma**2)
+
+
 def spread_labels(labels, step, mask):
     """Labels found on a grid subsampled by ``step`` spread back over ``mask`` (full size): each mask pixel takes the
     label of the nearest labelled subsampled pixel, the rest 0."""

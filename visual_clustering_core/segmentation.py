@@ -56,7 +56,7 @@ from .continuation import join_continued_lines
 from .crossings import split_crossings
 from .groups import find_root
 from .point_gaps import PointGaps
-from .raster import smoothed_density
+from .raster import kernel_points, smoothed_density
 
 PERSISTENCE = 0.7
 TOP = 0.7
@@ -303,7 +303,7 @@ class CoarseScales:
     def typical(self):
         """The number of points the typical point's sigma kernel holds (the points-weighted median)."""
         occupied = self.density > 0
-        return _weighted_median(self.density[occupied] * (4 * np.pi * self.sigma**2), self.density[occupied])
+        return _weighted_median(kernel_points(self.density[occupied], self.sigma), self.density[occupied])
 
     @cached_property
     def scale(self):
