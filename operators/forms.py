@@ -19,7 +19,7 @@ HYPERPARAMETERS = {
     "denoise": (int, "Denoise (median filter size)", "3 or 5 cuts thin bridges between clusters before segmentation (0: off)"),
     "grow": (float, "Grow (pixels)", "Points within this many pixels of a cluster join it; farther ones are noise unless reach or strays lets them join"),
     "reach": (float, "Reach (x cluster radius)", "Points within this multiple of a cluster's radius also join it (0: only grow)"),
-    "strays": (float, "Strays (x their spacing)", "Scattered points left over join the nearest cluster within this multiple of their median spacing; close-set ones stay noise (0: all noise)"),
+    "strays": (float, "Strays (x their spacing)", "Scattered points left over join the nearest cluster within this multiple of their median spacing; close-set ones stay noise, or a cluster of their own where a wide gap parts them from the rest (0: none joins)"),
     "threshold": (float, "Area threshold (probability)", "Above it a pixel is cluster area; lower it for fewer noise points"),
     "min_cluster_size": (int, "Smallest cluster (points)", "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
     "keep_aspect": (bool, "Keep the aspect ratio", "Scale both axes equally, as the Embeddings panel shows them"),

@@ -56,6 +56,19 @@ def test_sparse_blobs_are_not_split(seed):
     assert adjusted_mutual_info_score(y, model.labels_) >= 0.95
 
 
+@pytest.mark.parametrize("seed", range(6))
+def test_a_sparse_blob_beside_a_dense_ring_is_not_split_at_the_finer_scale(seed):
+    """The dense ring sets a kernel under 3 pixels; at half of it the 300 sparse points are specks with empty pixels
+    between them everywhere, so any path between two of their noise bumps dips (3 clusters on 3 of 6 draws before)."""
+    rng = np.random.default_rng(seed)
+    angle = rng.uniform(0, 2 * np.pi, 1000)
+    ring = np.c_[np.cos(angle), np.sin(angle)] * (0.8 + rng.normal(0, 0.04, 1000))[:, None]
+    X, y = np.r_[ring, rng.normal((5, 0), 1.0, (300, 2))], np.repeat([0, 1], [1000, 300])
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(y, model.labels_) >= 0.95
+
+
 def _unmet(reason):
     return pytest.mark.xfail(strict=True, reason=reason)
 

@@ -70,7 +70,11 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         within this many times the median distance from one such stray point
         to the next: the scattered stragglers of a heavy-tailed cluster join
         it, while stray points lying close together (background noise, a
-        small far group) stay noise. 0 keeps them all noise.
+        small far group) stay noise. 0: none joins a cluster area. A group of
+        stray points that an empty gap, several times wider than the steps
+        between them, parts from every other point (a sparse ring the
+        network missed) is a cluster of its own when it holds three times
+        ``min_cluster_size`` points or more.
     threshold : float, default=0.5
         Probability above which a pixel belongs to a cluster area. Lower it to
         get larger areas and fewer noise points.
@@ -175,7 +179,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         need(isinstance(self.reach, numbers.Real) and self.reach >= 0,
              f"reach must be >= 0 (a multiple of a cluster's radius); got {self.reach!r}.")
         need(isinstance(self.strays, numbers.Real) and self.strays >= 0,
-             f"strays must be >= 0 (a multiple of the stray points' spacing; 0: they stay noise); got {self.strays!r}.")
+             f"strays must be >= 0 (a multiple of the stray points' spacing; 0: none joins a cluster area); got {self.strays!r}.")
         need(isinstance(self.threshold, numbers.Real) and 0 < self.threshold < 1,
              f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
         need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
@@ -226,7 +230,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.areas_ = final_areas(self.regions_, self.region_clusters_, plotted, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
             self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays, self.sigma_,
-            whole=network,
+            whole=network, seen=seen,
         )
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)

@@ -34,7 +34,7 @@ class PointGaps:
         self.size = np.bincount(label, minlength=n + 1)
         self.gaps = [{} for _ in range(n + 1)]
         self.widest = np.zeros(n + 1)
-        edges, length = _delaunay_edges(np.c_[rows, cols].astype(np.float64))
+        edges, length = delaunay_edges(np.c_[rows, cols].astype(np.float64))
         if len(edges) == 0:
             return
         a, b = label[edges[:, 0]], label[edges[:, 1]]
@@ -67,7 +67,7 @@ class PointGaps:
         self.gaps[a] = {}
 
 
-def _delaunay_edges(points):
+def delaunay_edges(points):
     """The edges (pairs of indices, each once) of the points' Delaunay triangulation and their lengths; along a line
     (no triangulation), the steps between the points in order."""
     if len(points) < 2:

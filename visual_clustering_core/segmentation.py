@@ -36,8 +36,10 @@ density's call, the way a person splits a plot:
    that continue into each other across a stretch where their points thin out
    by chance are one line (``continuation``); points near an area, in the same
    basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius),
-   and scattered points left over join the nearest area (``strays``).
-   Pixels no point reaches are never labelled.
+   and scattered points left over join the nearest area (``strays``);
+   the points left whose group a visible gap parts from every other point
+   are a cluster of their own (``lone_groups``). Pixels no point reaches are
+   never labelled.
 """
 
 from functools import cached_property
@@ -55,6 +57,7 @@ from .blob_pairs import BlobPairs
 from .continuation import join_continued_lines
 from .crossings import split_crossings
 from .groups import find_root
+from .lone_groups import lone_groups
 from .point_gaps import PointGaps
 from .raster import kernel_points, smoothed_density
 
@@ -69,6 +72,7 @@ DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
 DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
 DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
+SPARSE_FINE = 0.8  # a group sparser than the typical point's kernel is tested finer for a dip this significant at sigma
 THIN_GAP = 2.0  # compact groups holding this many typical kernels' points each are tested finer with no dip at sigma;
 SMALL = 1.0  # holding this many, only for a deep dip (DEEP_FINE)
 RIDGE_PERSISTENCE = 0.5
@@ -160,7 +164,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     is otherwise judged on a handful of points however many it holds; the dip
     must still be below ``persistence`` of the peak at that scale. Smoothed
     over about 50 points, small compact groups blur into each other: a dip
-    between two compact groups is tested again at ``FINE`` x sigma on the
+    between two compact groups, the lower as dense as the typical point's
+    kernel needs (a sparser group is tested at its own coarser scale: at half
+    of sigma its points are specks with empty pixels between them, and any path
+    between two of its noise bumps dips), is tested again at ``FINE`` x sigma on the
     ``counts`` (``FineScale``): significant there, or at ``BOTH_SCALES`` of the
     significance at both scales (a dip seen twice is no noise); a dip below
     ``DEEP`` of the lower peak at the finer scale, between groups that each hold
@@ -230,9 +237,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         seen = below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))
         small = not thin and min(points) >= max(SMALL * scales.typical, DEEP_SHARE * max(points))
         finer = below or (small and min(points) >= THIN_GAP * scales.typical)
-        if seen or ((finer or small) and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
-                                                  top_pixel[highest[upper]], deep, significance, evidence, points,
-                                                  scales.typical, deep_only=not finer)):
+        resolved = kernel_points(top, sigma) >= scales.typical or evidence >= SPARSE_FINE * significance
+        if seen or ((finer or small) and resolved and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
+                                                            top_pixel[highest[upper]], deep, significance, evidence,
+                                                            points, scales.typical, deep_only=not finer)):
             continue
         if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
                       or corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
@@ -618,12 +626,16 @@ def split_by_density(density, sigma, mask, counts, persistence=PERSISTENCE, sign
     return basins, regions, merge_basins(regions, n, density, sigma, counts, persistence, significance, scales, along)
 
 
-def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigma, whole=True):
+def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigma, whole=True, seen=None):
     """The label map points read (0..k-1 from the largest cluster, -1 for none) and the clusters' sizes.
 
     Cluster areas (``final_areas``) of fewer than ``min_cluster_size`` points
     are dropped, so their points may join a near cluster; then the clusters
     grow (``grow_labels``), the stray points left join them (``join_strays``),
+    groups of the rest a visible gap parts from every other point are clusters
+    of their own (``lone_groups``: sparse groups the area map missed; of the
+    dots ``seen``, the counts the areas were drawn from, copies of a point one
+    dot and points a ``denoise`` filtered out none),
     patches of a background scatter are dropped, and points amid it where the
     areas hold their clusters ``whole`` (``drop_background``; ``sigma`` the
     density's kernel), and the clusters are ranked by size.
@@ -631,6 +643,7 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigm
     areas = _drop_small(areas, counts, min_cluster_size)
     nearest = nearest_area(areas)
     grown = join_strays(grow_labels(areas, grow, reach, basins, nearest), counts, strays, nearest)
+    grown = lone_groups(grown, counts if seen is None else seen, min_cluster_size)
     return _rank_clusters(drop_background(grown, counts, sigma, whole), counts)
 
 

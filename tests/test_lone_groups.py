@@ -1,0 +1,59 @@
+import numpy as np
+from sklearn.metrics import adjusted_mutual_info_score
+
+from visual_clustering_core import VisualClustering
+from visual_clustering_core.lone_groups import SIZE, lone_groups
+
+
+def _map_with_strays(strays, size=200):
+    """A grown label map holding one cluster (a filled square of points at rows and columns 20-60) and the stray
+    points ``strays`` ((row, col) pairs) outside it; returns (grown, counts)."""
+    grown, counts = np.zeros((size, size), np.int32), np.zeros((size, size), int)
+    grown[20:61, 20:61] = 1
+    counts[20:61:2, 20:61:2] = 1
+    rows, cols = np.asarray(strays).T
+    counts[rows, cols] += 1
+    return grown, counts
+
+
+def test_a_sparse_ring_far_from_every_cluster_is_a_cluster_of_its_own():
+    angle = np.linspace(0, 2 * np.pi, 31, endpoint=False)
+    ring = np.c_[140 + 30 * np.sin(angle), 140 + 30 * np.cos(angle)].round().astype(int)
+    grown, counts = _map_with_strays(ring)
+    out = lone_groups(grown, counts, 5)
+    assert out.max() == 2 and (out[tuple(ring.T)] == 2).all()
+    assert (out[grown == 1] == 1).all()
+
+
+def test_stragglers_beside_a_cluster_and_a_scatter_around_it_stay_noise():
+    """Points a step or two off the cluster's edge have it beside them; an even scatter all around it has its own
+    points around each of its patches at their spacing, and the cluster a spacing away: no gap parts either."""
+    beside = [(row, 62 + k % 3) for k, row in enumerate(range(20, 61, 2))]
+    scatter = [(row, col) for row in range(3, 200, 9) for col in range(3, 200, 9)
+               if not (12 < row < 69 and 12 < col < 69)]
+    grown, counts = _map_with_strays(beside + scatter)
+    assert (lone_groups(grown, counts, 5) == grown).all()
+
+
+def test_two_sparse_groups_a_gap_parts_are_two_and_a_handful_of_points_is_none():
+    left = [(row, col) for row in range(120, 160, 6) for col in range(100, 130, 6)]
+    right = [(row, col) for row in range(120, 160, 6) for col in range(160, 190, 6)]
+    few = [(185, 20 + 4 * k) for k in range(SIZE * 5 - 1)]
+    grown, counts = _map_with_strays(left + right + few)
+    out = lone_groups(grown, counts, 5)
+    assert out.max() == 3
+    assert len(np.unique(out[tuple(np.array(left).T)])) == 1 and len(np.unique(out[tuple(np.array(right).T)])) == 1
+    assert (out[tuple(np.array(few).T)] == 0).all()
+
+
+def test_a_ring_of_thirty_points_beside_a_dense_line_is_found():
+    """The network marks no area on the ring: its 31 points were all noise before."""
+    rng = np.random.default_rng(23)
+    angle = rng.uniform(0, 2 * np.pi, 31)
+    ring = np.c_[9.5 + 1.6 * np.cos(angle), 8.2 + 1.6 * np.sin(angle)] + rng.normal(0, 0.08, (31, 2))
+    t = rng.uniform(0, 1, 443)
+    line = np.c_[0.3 + 0.5 * t, 5.1 + 1.2 * t] + rng.normal(0, 0.02, (443, 2))
+    X, y = np.r_[line, ring], np.repeat([0, 1], [443, 31])
+    labels = VisualClustering().fit_predict(X)
+    assert labels.max() == 1 and (labels >= 0).all()
+    assert adjusted_mutual_info_score(y, labels) == 1.0

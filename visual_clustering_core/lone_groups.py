@@ -1,0 +1,84 @@
+"""Groups the area map missed: sparse points a visible gap parts from every other point are a cluster of their own.
+
+The network marks no area on a small sparse group far from the denser
+clusters that set the plot's scale (a ring of a few dozen points, a loose
+disc beside dense shapes), and stray points lying close together stay noise
+(``segmentation.join_strays``). A person sees such a group: the empty space
+around it is much wider than the steps between its points. That is single
+linkage on the points left outside every cluster: as their minimum spanning
+tree's edges join them from the shortest up, a group about to be joined to
+another (by the edge leaving it: its gap to the other strays) is a cluster
+of its own when that gap and its gap to every clustered point are ``WIDER``
+times its mean step and no shorter than its longest, and it holds ``SIZE``
+times the smallest cluster's points. The finest such groups are taken, so
+two groups a gap parts stay two (and a sparse ring whose Poisson gaps part an
+arc of it keeps the arc). A background scatter's groups have its other points
+around them at their own spacing, and a cluster's stragglers lie beside it:
+no gap parts either, and the background stage still drops a group no denser
+than the scatter around it.
+"""
+
+import numpy as np
+from scipy import ndimage
+from scipy.sparse import coo_matrix
+from scipy.sparse.csgraph import minimum_spanning_tree
+from scipy.spatial import cKDTree
+
+from .groups import find_root
+from .point_gaps import delaunay_edges
+
+SIZE = 3  # a lone group holds at least this many times ``min_cluster_size`` points...
+WIDER = 4.0  # ...and its gaps are this many times its mean step and no shorter than its longest
+
+
+def lone_groups(grown, counts, min_cluster_size):
+    """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster
+    (``counts`` the dots per pixel) given an id of its own."""
+    occupied = counts > 0
+    # strays a chain of steps under 3 pixels ties to a clustered point lie too near one for any gap: the rest
+    islands, _ = ndimage.label(ndimage.binary_dilation(occupied, np.ones((3, 3), bool)))
+    stray = occupied & (grown == 0) & ~np.isin(islands, islands[occupied & (grown > 0)])
+    if counts[stray].sum() < SIZE * min_cluster_size:
+        return grown
+    where = np.argwhere(stray)
+    others = np.argwhere(occupied & ~stray)
+    beside = cKDTree(others).query(where)[0] if len(others) else np.full(len(where), np.inf)
+    out, next_id = grown.copy(), int(grown.max()) + 1
+    for members in _lone(where, counts[stray], beside, SIZE * min_cluster_size):
+        out[tuple(where[members].T)] = next_id
+        next_id += 1
+    return out
+
+
+def _lone(where, points, beside, least):
+    """Index lists of the finest groups of pixels ``where`` (holding ``points`` each, ``beside`` from the nearest
+    clustered pixel) that single linkage parts from every other pixel by ``WIDER`` times their mean step, and by
+    their longest."""
+    n = len(where)
+    edges, length = delaunay_edges(where.astype(np.float64))
+    tree = minimum_spanning_tree(coo_matrix((length, tuple(edges.T)), shape=(n, n))).tocoo()
+    parent = np.arange(n)
+    members = [[i] for i in range(n)]
+    longest, total, held = np.zeros(n), np.zeros(n), points.astype(np.float64)
+    gap, done, found = beside.astype(np.float64), np.zeros(n, bool), []
+
+    def settle(root, step):
+        """Take the group, about to be joined across ``step``, when it is lone and holds no lone group."""
+        typical = total[root] / max(len(members[root]) - 1, 1)
+        if not done[root] and held[root] >= least and min(step, gap[root]) >= max(longest[root], WIDER * typical, 1.0):
+            found.append(list(members[root]))
+            done[root] = True
+
+    for k in np.argsort(tree.data, kind="stable"):
+        a, b, step = find_root(parent, tree.row[k]), find_root(parent, tree.col[k]), tree.data[k]
+        settle(a, step)
+        settle(b, step)
+        if len(members[a]) < len(members[b]):
+            a, b = b, a
+        parent[b] = a
+        members[a] += members[b]
+        longest[a], total[a] = max(longest[a], longest[b], step), total[a] + total[b] + step
+        held[a], gap[a], done[a] = held[a] + held[b], min(gap[a], gap[b]), done[a] or done[b]
+    for root in {find_root(parent, i) for i in range(n)}:
+        settle(root, np.inf)
+    return found
