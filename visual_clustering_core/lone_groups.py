@@ -35,9 +35,14 @@ def lone_groups(grown, counts, min_cluster_size):
     """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster
     (``counts`` the dots per pixel) given an id of its own."""
     occupied = counts > 0
+    stray = occupied & (grown == 0)
+    if counts[stray].sum() < SIZE * min_cluster_size:
+        return grown
     # strays a chain of steps under 3 pixels ties to a clustered point lie too near one for any gap: the rest
-    islands, _ = ndimage.label(ndimage.binary_dilation(occupied, np.ones((3, 3), bool)))
-    stray = occupied & (grown == 0) & ~np.isin(islands, islands[occupied & (grown > 0)])
+    islands, n = ndimage.label(ndimage.binary_dilation(occupied, np.ones((3, 3), bool)))
+    tied = np.zeros(n + 1, bool)
+    tied[islands[occupied & (grown > 0)]] = True
+    stray &= ~tied[islands]
     if counts[stray].sum() < SIZE * min_cluster_size:
         return grown
     where = np.argwhere(stray)
