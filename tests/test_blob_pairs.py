@@ -70,3 +70,13 @@ def test_a_merged_group_is_fitted_with_all_its_points():
     whole = BlobPairs(np.where(regions == 3, 2, regions), counts, 3)
     assert np.allclose(pairs.moments[2], whole.moments[2])
     assert np.isclose(pairs.moments[:3, 0].sum(), counts.sum())
+
+
+def test_two_points_are_no_blob_however_well_two_gaussians_fit_them():
+    """The beads of a sparse ring (two points beside nine): a Gaussian fitted to two points is all but flat, so two
+    fits "explained" them better than one and kept a 40-point ring in five pieces."""
+    counts = np.zeros((64, 96), np.float32)
+    counts[32, 40], counts[33, 41] = 1, 1
+    counts[30:36:2, 50:56:2] = 1
+    assert counts.sum() == 11
+    assert not _test(_split_at(counts.shape, 46), counts)

@@ -57,3 +57,14 @@ def test_a_ring_of_thirty_points_beside_a_dense_line_is_found():
     labels = VisualClustering().fit_predict(X)
     assert labels.max() == 1 and (labels >= 0).all()
     assert adjusted_mutual_info_score(y, labels) == 1.0
+
+
+def test_a_small_cluster_the_area_map_marked_on_a_sparse_ring_joins_the_rings_lone_group():
+    """The network marked 6 of the ring's 31 points: the rest lay beside that small cluster and stayed noise."""
+    angle = np.linspace(0, 2 * np.pi, 31, endpoint=False)
+    ring = np.c_[140 + 30 * np.sin(angle), 140 + 30 * np.cos(angle)].round().astype(int)
+    grown, counts = _map_with_strays(ring)
+    grown[tuple(ring[:6].T)] = 2
+    out = lone_groups(grown, counts, 5)
+    assert len(np.unique(out[tuple(ring.T)])) == 1 and out[tuple(ring[0])] == 3
+    assert (out[grown == 1] == 1).all()

@@ -19,6 +19,7 @@ from .blob_boundaries import BLOB, gaussian_fits, point_moments
 
 DENSER = 2.0  # ...the denser group's peak at least this many times the sparser's
 SHARE = 0.1  # ...and the smaller group holding at least this share of the larger's points
+MIN_POINTS = 10  # ...each holding this many points at least (a Gaussian fitted to a few is no measure of a blob)
 EXTRA_PARAMETERS = 6  # two Gaussians instead of one: a weight, a mean (2) and a covariance (3) more
 
 
@@ -40,7 +41,7 @@ class BlobPairs:
         explain better than one; ``density`` the smoothed counts, ``group_at(pixel)`` the group of a flat pixel."""
         ma, mb = self.moments[a], self.moments[b]
         (na, nb, n), means, covs = gaussian_fits(np.stack([ma, mb, ma + mb]))
-        if min(na, nb) < SHARE * max(na, nb) or max(peaks) < DENSER * min(peaks):
+        if min(na, nb) < max(SHARE * max(na, nb), MIN_POINTS) or max(peaks) < DENSER * min(peaks):
             return False
         for group, mean, peak in zip((a, b), means, peaks):
             pixel = np.ravel_multi_index(tuple(np.clip(np.rint(mean).astype(int), 0, np.array(density.shape) - 1)), density.shape)

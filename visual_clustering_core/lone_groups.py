@@ -15,7 +15,9 @@ two groups a gap parts stay two (and a sparse ring whose Poisson gaps part an
 arc of it keeps the arc). A background scatter's groups have its other points
 around them at their own spacing, and a cluster's stragglers lie beside it:
 no gap parts either, and the background stage still drops a group no denser
-than the scatter around it.
+than the scatter around it. A cluster too small to be a lone group counts
+among the points left: it may be the piece of a sparse group the area map
+marked, beside which the rest of the group would otherwise lie.
 """
 
 import numpy as np
@@ -34,22 +36,25 @@ WIDER = 4.0  # ...and its gaps are this many times its mean step and no shorter 
 def lone_groups(grown, counts, min_cluster_size):
     """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster
     (``counts`` the dots per pixel) given an id of its own."""
-    occupied = counts > 0
-    stray = occupied & (grown == 0)
-    if counts[stray].sum() < SIZE * min_cluster_size:
+    occupied, least = counts > 0, SIZE * min_cluster_size
+    # a cluster smaller than a lone group may be the piece of one the area map marked: its points count as strays
+    small = np.bincount(grown.ravel(), weights=counts.ravel()) < least
+    small[0] = True
+    stray = occupied & small[grown]
+    if counts[stray].sum() < least:
         return grown
     # strays a chain of steps under 3 pixels ties to a clustered point lie too near one for any gap: the rest
     islands, n = ndimage.label(ndimage.binary_dilation(occupied, np.ones((3, 3), bool)))
     tied = np.zeros(n + 1, bool)
-    tied[islands[occupied & (grown > 0)]] = True
+    tied[islands[occupied & ~stray]] = True
     stray &= ~tied[islands]
-    if counts[stray].sum() < SIZE * min_cluster_size:
+    if counts[stray].sum() < least:
         return grown
     where = np.argwhere(stray)
     others = np.argwhere(occupied & ~stray)
     beside = cKDTree(others).query(where)[0] if len(others) else np.full(len(where), np.inf)
     out, next_id = grown.copy(), int(grown.max()) + 1
-    for members in _lone(where, counts[stray], beside, SIZE * min_cluster_size):
+    for members in _lone(where, counts[stray], beside, least):
         out[tuple(where[members].T)] = next_id
         next_id += 1
     return out
