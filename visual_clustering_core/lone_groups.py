@@ -34,8 +34,8 @@ WIDER = 4.0  # ...and its gaps are this many times its mean step and no shorter 
 
 
 def lone_groups(grown, counts, min_cluster_size):
-    """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster
-    (``counts`` the dots per pixel) given an id of its own."""
+    """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster of
+    ``SIZE`` x ``min_cluster_size`` dots or more (``counts`` the dots per pixel) given an id of its own."""
     occupied, least = counts > 0, SIZE * min_cluster_size
     # a cluster smaller than a lone group may be the piece of one the area map marked: its points count as strays
     small = np.bincount(grown.ravel(), weights=counts.ravel()) < least
@@ -62,8 +62,8 @@ def lone_groups(grown, counts, min_cluster_size):
 
 def _lone(where, points, beside, least):
     """Index lists of the finest groups of pixels ``where`` (holding ``points`` each, ``beside`` from the nearest
-    clustered pixel) that single linkage parts from every other pixel by ``WIDER`` times their mean step, and by
-    their longest."""
+    other occupied pixel) holding ``least`` points, that single linkage parts from every other pixel by ``WIDER``
+    times their mean step, and by their longest."""
     n = len(where)
     edges, length = delaunay_edges(where.astype(np.float64))
     tree = minimum_spanning_tree(coo_matrix((length, tuple(edges.T)), shape=(n, n))).tocoo()
