@@ -26,6 +26,7 @@ from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
+from .crossings import EIGHT
 from .groups import find_root
 from .point_gaps import delaunay_edges
 
@@ -44,7 +45,7 @@ def lone_groups(grown, counts, min_cluster_size):
     if counts[stray].sum() < least:
         return grown
     # strays a chain of steps under 3 pixels ties to a clustered point lie too near one for any gap: the rest
-    islands, n = ndimage.label(ndimage.binary_dilation(occupied, np.ones((3, 3), bool)))
+    islands, n = ndimage.label(ndimage.binary_dilation(occupied, EIGHT))
     tied = np.zeros(n + 1, bool)
     tied[islands[occupied & ~stray]] = True
     stray &= ~tied[islands]
