@@ -253,7 +253,8 @@ def _use_the_app(page, app_dataset, shots):
     _, count = largest.most_common(1)[0]
     plot = page.locator(".js-plotly-plot", has_text="app_clusters: clusters (rows) x ground_truth")
     plot.scroll_into_view_if_needed()
-    cells = [cell.bounding_box() for cell in plot.get_by_text(str(count), exact=True).all()]
+    # the cells' numbers, not the colour bar's ticks (its top tick may read the same count)
+    cells = [cell.bounding_box() for cell in plot.locator(".heatmaplayer").get_by_text(str(count), exact=True).all()]
     cell = min(cells, key=lambda box: box["y"])  # row 00, the top one
     page.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
     page.get_by_text(f"{count:,} samples").first.wait_for()
