@@ -220,6 +220,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     gaps = PointGaps(basins, counts, n) if along.usable else None
     blobs = BlobPairs(basins, counts, n)
     corridor = Corridor(counts, sigma, regions)
+    profile = Profile(counts, sigma, regions)
     neck = Neck(regions)
 
     order = np.argsort(-passes, kind="stable")
@@ -238,13 +239,17 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         small = not thin and min(points) >= max(SMALL * scales.typical, DEEP_SHARE * max(points))
         finer = below or (small and min(points) >= THIN_GAP * scales.typical)
         resolved = kernel_points(top, sigma) >= scales.typical or evidence >= SPARSE_FINE * significance
-        if seen or ((finer or small) and resolved and fine.dip(members[lower], members[upper], top_pixel[highest[lower]],
-                                                            top_pixel[highest[upper]], deep, significance, evidence,
-                                                            points, scales.typical, deep_only=not finer)):
+        if seen:
+            continue
+        peaks = (top_pixel[highest[lower]], top_pixel[highest[upper]])
+        if (finer or small) and resolved and fine.dip(members[lower], members[upper], *peaks, deep, significance, evidence, points,
+                                                      scales.typical, deep_only=not finer) \
+                and profile.valley(members[lower], members[upper], peaks[0], pixel, persistence):
             continue
         if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
-                      or corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
-                                        scales.typical)):
+                      or (corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
+                                         scales.typical)
+                          and profile.valley(members[lower], members[upper], peaks[0], pixel, persistence))):
             continue
         if gaps is not None and gaps.apart(lower, upper):
             continue
@@ -531,6 +536,57 @@ class Corridor(_PairTest):
         expected = (seen + elsewhere) * share
         return (expected >= typical / 2 and seen < persistence * expected
                 and expected - seen >= significance * np.sqrt(expected * (1 - share)))
+
+
+class Profile(_PairTest):
+    """The profile of two groups' points across their boundary: the counts in a band along the line from the lower
+    group's peak through the pass, summed across it.
+
+    Tested finer or along their boundary, a uniform shape's noise bumps dip by
+    chance between some pair of them, as the watershed draws every boundary
+    along the emptiest path. A valley a person sees between two groups also
+    shows in the profile of the points across it, which sums the whole band
+    and is read at the peaks and at the pass (not at its highest and lowest
+    bins, where noise would show a valley anywhere); a uniform convex shape's
+    profile has none at all.
+    """
+
+    def valley(self, lower, upper, peak, pixel, persistence):
+        """Whether the profile of two groups (lists of region ids) along the line from the lower group's peak's pixel
+        (``peak``, flat index) through the pass's pixel (flat index) on to the peak's mirror image beyond the pass is,
+        at the pass, below ``persistence`` of its lower value at the peak and at the image (within a standard
+        deviation of its Poisson count), in bins a third of the way between them (and one sigma) long; the band is as
+        wide as the smaller group's area's diameter. Where the line leaves the two groups' area, or the image is not
+        in the upper group, the profile tells nothing: a valley."""
+        box, inside_lower, inside_upper = self.regions.crop(lower, upper)
+        corner = (box[0].start, box[1].start)
+        start, at_pass = (np.subtract(np.unravel_index(p, self.regions.labels.shape), corner) for p in (peak, pixel))
+        inside = inside_lower | inside_upper
+        axis = at_pass - start
+        length = np.hypot(*axis)
+        image = at_pass + axis
+        if length == 0 or not _on_line(inside, start, image).all() or not _on_line(inside_upper, image, image)[0]:
+            return True
+        along, across = axis / length, np.array([-axis[1], axis[0]]) / length
+        counts = self.counts[box]
+        rows, cols = np.nonzero(inside & (counts > 0))
+        offset = np.c_[rows, cols] - start
+        band = np.abs(offset @ across) <= np.sqrt(min(inside_lower.sum(), inside_upper.sum()) / np.pi)
+        at, weight = offset[band] @ along, counts[rows, cols][band]
+        half = max(self.sigma, 2 * length / 3) / 2
+        top = min(weight[np.abs(at - t) <= half].sum() for t in (0.0, 2 * length))
+        level = weight[np.abs(at - length) <= half].sum()
+        return level < persistence * top + np.sqrt(level)  # within a standard deviation of a valley
+
+
+def _on_line(inside, start, end):
+    """``inside`` (bool) at the pixels of the straight line from ``start`` to ``end``; False off the image."""
+    line = np.rint(start + np.linspace(0, 1, int(np.ceil(np.hypot(*(end - start)))) + 2)[:, None] * (end - start))
+    line = line.astype(np.int64)
+    on = ((line >= 0) & (line < inside.shape)).all(1)
+    hit = np.zeros(len(line), bool)
+    hit[on] = inside[line[on, 0], line[on, 1]]
+    return hit
 
 
 def _highest_path(values, inside, start, end, top, steps=12):
