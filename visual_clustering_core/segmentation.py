@@ -25,7 +25,10 @@ density's call, the way a person splits a plot:
    kernel, at half the scale (``FineScale``); a deep dip stays apart where
    the area narrows to a thin neck (``Neck``: two blobs joined by a bridge of
    points), or on the points along the whole boundary between the two groups
-   (``Corridor``: a narrow channel between evenly spread groups); a merge on
+   (``Corridor``: a narrow channel between evenly spread groups); a dip seen
+   only at half the scale or along the boundary counts where the profile of
+   the points across the boundary dips too (``Profile``: a uniform shape's
+   noise bumps dip so by chance); a merge on
    oriented structure (stripes, arms) is first tested along it (``OrientedScale``). Along a
    line thinner than the smoothing kernel the smoothed density counts points
    per length, which dips wherever the line turns steeper while the plot looks
@@ -187,6 +190,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     ``NECK`` of the thinner group's thickness (``Neck``), or when the band
     along their whole boundary holds fewer than ``RIDGE_PERSISTENCE`` of the
     points the lower group's spread would put there, significantly (``Corridor``).
+    A dip seen only finer or along the boundary must also show in the profile
+    of the points across the boundary (``Profile``): a uniform shape's noise
+    bumps dip so by chance, while its profile has no valley.
     On oriented structure (stripes, arms), a merge
     is first refused when the counts smoothed along the structure dip below
     ``RIDGE_PERSISTENCE`` of the lower top between the two groups
