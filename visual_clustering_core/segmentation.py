@@ -84,6 +84,7 @@ RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
 NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
+PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
@@ -248,14 +249,15 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if seen:
             continue
         peaks = (top_pixel[highest[lower]], top_pixel[highest[upper]])
+        near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
         if (finer or small) and resolved and fine.dip(members[lower], members[upper], *peaks, deep, significance, evidence, points,
                                                       scales.typical, deep_only=not finer) \
-                and profile.valley(members[lower], members[upper], peaks[0], pixel, persistence):
+                and profile.valley(members[lower], members[upper], near, pixel, persistence):
             continue
         if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
                       or (corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
                                          scales.typical)
-                          and profile.valley(members[lower], members[upper], peaks[0], pixel, persistence))):
+                          and profile.valley(members[lower], members[upper], near, pixel, persistence))):
             continue
         if gaps is not None and gaps.apart(lower, upper):
             continue
@@ -558,12 +560,13 @@ class Profile(_PairTest):
     """
 
     def valley(self, lower, upper, peak, pixel, persistence):
-        """Whether the profile of two groups (lists of region ids) along the line from the lower group's peak's pixel
-        (``peak``, flat index) through the pass's pixel (flat index) on to the peak's mirror image beyond the pass is,
-        at the pass, below ``persistence`` of its lower value at the peak and at the image (within a standard
-        deviation of its Poisson count), in bins a third of the way between them (and one sigma) long; the band is as
-        wide as the smaller group's area's diameter. Where the line leaves the two groups' area, or the image is not
-        in the upper group, the profile tells nothing: a valley."""
+        """Whether the profile of two groups (lists of region ids) along the line from ``peak`` (flat index: the peak
+        of the lower group's basin at the pass) through the pass's pixel (flat index) on to the peak's mirror image
+        beyond the pass is, at the pass, below ``persistence`` of its lower value at the peak and at the image
+        (within a standard deviation of its Poisson count), in bins a third of the way between them (and one sigma)
+        long; the band is as wide as the smaller group's area's diameter. Where the line leaves the two groups' area,
+        the image is not in the upper group, or a bin at its ends holds fewer than ``PROFILE_POINTS``, the profile
+        tells nothing: a valley."""
         box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         corner = (box[0].start, box[1].start)
         start, at_pass = (np.subtract(np.unravel_index(p, self.regions.labels.shape), corner) for p in (peak, pixel))
@@ -582,6 +585,8 @@ class Profile(_PairTest):
         half = max(self.sigma, 2 * length / 3) / 2
         top = min(weight[np.abs(at - t) <= half].sum() for t in (0.0, 2 * length))
         level = weight[np.abs(at - length) <= half].sum()
+        if top < PROFILE_POINTS:
+            return True
         return level < persistence * top + np.sqrt(level)  # within a standard deviation of a valley
 
 
