@@ -68,3 +68,30 @@ def test_a_small_cluster_the_area_map_marked_on_a_sparse_ring_joins_the_rings_lo
     out = lone_groups(grown, counts, 5)
     assert len(np.unique(out[tuple(ring.T)])) == 1 and out[tuple(ring[0])] == 3
     assert (out[grown == 1] == 1).all()
+
+
+def _small_cluster_with_strays(step, spacing):
+    """``_map_with_strays``'s cluster and, far from it, a second cluster (id 2: a square of points ``step`` pixels
+    apart, rows and columns 134-145) amid strays ``spacing`` pixels apart out to 20 pixels from its centre."""
+    rows, cols = np.mgrid[110:171:spacing, 110:171:spacing]
+    around = np.c_[rows.ravel(), cols.ravel()]
+    around = around[(np.hypot(*(around - 140).T) <= 20) & (np.abs(around - 140).max(1) > 8)]
+    grown, counts = _map_with_strays(around)
+    grown[132:149, 132:149] = 2
+    counts[134:146:step, 134:146:step] += 1
+    return grown, counts, around
+
+
+def test_the_outskirts_of_a_sparse_group_whose_middle_alone_is_a_cluster_join_it():
+    """A sparse disc whose middle alone the area map marked: a gap parts the whole disc from every other point."""
+    grown, counts, around = _small_cluster_with_strays(step=2, spacing=2)
+    out = lone_groups(grown, counts, 5)
+    assert (out[tuple(around.T)] == 2).all()
+    assert out.max() == 2 and (out[grown == 1] == 1).all()
+
+
+def test_a_scatter_around_a_small_dense_cluster_stays_noise():
+    """Alone in the plot with it, but spaced six times as widely as its points: no part of it."""
+    grown, counts, around = _small_cluster_with_strays(step=1, spacing=6)
+    out = lone_groups(grown, counts, 5)
+    assert (out[tuple(around.T)] == 0).all()

@@ -74,7 +74,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         stray points that an empty gap, several times wider than the steps
         between them, parts from every other point (a sparse ring the
         network missed) is a cluster of its own when it holds three times
-        ``min_cluster_size`` points or more.
+        ``min_cluster_size`` points or more; with a small cluster inside that
+        gap, about as closely spaced, it joins that cluster (a sparse disc
+        whose middle alone the network marked).
     threshold : float, default=0.5
         Probability above which a pixel belongs to a cluster area. Lower it to
         get larger areas and fewer noise points.

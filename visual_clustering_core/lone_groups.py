@@ -17,7 +17,13 @@ around them at their own spacing, and a cluster's stragglers lie beside it:
 no gap parts either, and the background stage still drops a group no denser
 than the scatter around it. A cluster too small to be a lone group counts
 among the points left: it may be the piece of a sparse group the area map
-marked, beside which the rest of the group would otherwise lie.
+marked, beside which the rest of the group would otherwise lie. A cluster
+up to ``PART`` times larger takes part in the linkage as itself: a lone
+group holding it and strays is that cluster with its outskirts (a sparse
+disc whose middle alone the area map marked), and its strays join it when
+they are spaced no more than ``CLOSE`` times as widely as its own points (a
+scatter around a small dense blob stays noise). Strays a chain of short
+steps ties to a cluster join it this way or stay noise, never a new cluster.
 """
 
 import numpy as np
@@ -32,52 +38,78 @@ from .point_gaps import delaunay_edges
 
 SIZE = 3  # a lone group holds at least this many times ``min_cluster_size`` points...
 WIDER = 4.0  # ...and its gaps are this many times its mean step and no shorter than its longest
+PART = 10  # a cluster of fewer than this many times a lone group's least points may be part of one...
+CLOSE = 2.0  # ...whose strays join it when their spacing is at most this many times its own
 
 
 def lone_groups(grown, counts, min_cluster_size):
     """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster of
-    ``SIZE`` x ``min_cluster_size`` dots or more (``counts`` the dots per pixel) given an id of its own."""
+    ``SIZE`` x ``min_cluster_size`` dots or more (``counts`` the dots per pixel) given an id of its own, and each lone
+    group of such pixels and one cluster of fewer than ``PART`` x that many dots given that cluster's id."""
     occupied, least = counts > 0, SIZE * min_cluster_size
+    held = np.bincount(grown.ravel(), weights=counts.ravel())
     # a cluster smaller than a lone group may be the piece of one the area map marked: its points count as strays
-    small = np.bincount(grown.ravel(), weights=counts.ravel()) < least
+    small = held < least
     small[0] = True
     stray = occupied & small[grown]
     if counts[stray].sum() < least:
         return grown
-    # strays a chain of steps under 3 pixels ties to a clustered point lie too near one for any gap: the rest
+    # a cluster a few times larger may be the part of a sparse group the area map marked: it takes part, as itself
+    part = (held < PART * least) & ~small
+    node = stray | (occupied & part[grown])
+    # strays a chain of steps under 3 pixels ties to another clustered point lie too near one for any gap: the rest
     islands, n = ndimage.label(ndimage.binary_dilation(occupied, EIGHT))
-    tied = np.zeros(n + 1, bool)
-    tied[islands[occupied & ~stray]] = True
-    stray &= ~tied[islands]
-    if counts[stray].sum() < least:
+    tied, near = np.zeros(n + 1, bool), np.zeros(n + 1, bool)
+    tied[islands[occupied & ~node]] = True
+    near[islands[occupied & ~stray]] = True
+    node &= ~tied[islands]
+    if counts[node & stray].sum() < least:
         return grown
-    where = np.argwhere(stray)
-    others = np.argwhere(occupied & ~stray)
+    where = np.argwhere(node)
+    owner = np.where(stray[node], 0, grown[node])
+    others = np.argwhere(occupied & ~node)
     beside = cKDTree(others).query(where)[0] if len(others) else np.full(len(where), np.inf)
     out, next_id = grown.copy(), int(grown.max()) + 1
-    for members in _lone(where, counts[stray], beside, least):
-        out[tuple(where[members].T)] = next_id
-        next_id += 1
+    # strays tied to a cluster join it, or stay noise: they are never a new cluster's
+    free = ~near[islands[node]]
+    dots = counts[node]
+    for members, cluster in _lone(where, dots, owner, beside, least):
+        members = [m for m in members if owner[m] == 0 and (cluster or free[m])]
+        if cluster:
+            if _spacing(where[members]) <= CLOSE * _spacing(where[owner == cluster]):
+                out[tuple(where[members].T)] = cluster
+        elif dots[members].sum() >= least:
+            out[tuple(where[members].T)] = next_id
+            next_id += 1
     return out
 
 
-def _lone(where, points, beside, least):
-    """Index lists of the finest groups of pixels ``where`` (holding ``points`` each, ``beside`` from the nearest
-    other occupied pixel) holding ``least`` points, that single linkage parts from every other pixel by ``WIDER``
-    times their mean step, and by their longest."""
+def _spacing(pixels):
+    """The median distance from each of the pixels to the nearest other (1 for a single pixel)."""
+    return np.median(cKDTree(pixels).query(pixels, k=2)[0][:, 1]) if len(pixels) > 1 else 1.0
+
+
+def _lone(where, points, owner, beside, least):
+    """(index list, cluster id or 0) of the finest groups of pixels ``where`` (holding ``points`` each, ``beside`` from
+    the nearest other occupied pixel; ``owner``: each pixel's cluster, 0 for a stray) holding ``least`` points, strays
+    among them and at most one cluster, that single linkage parts from every other pixel by ``WIDER`` times their
+    mean step, and by their longest."""
     n = len(where)
     edges, length = delaunay_edges(where.astype(np.float64))
     tree = minimum_spanning_tree(coo_matrix((length, tuple(edges.T)), shape=(n, n))).tocoo()
     parent = np.arange(n)
     members = [[i] for i in range(n)]
+    clusters = [{int(c)} - {0} for c in owner]
     longest, total, held = np.zeros(n), np.zeros(n), points.astype(np.float64)
+    strays = (owner == 0).astype(np.int64)
     gap, done, found = beside.astype(np.float64), np.zeros(n, bool), []
 
     def settle(root, step):
         """Take the group, about to be joined across ``step``, when it is lone and holds no lone group."""
         typical = total[root] / max(len(members[root]) - 1, 1)
-        if not done[root] and held[root] >= least and min(step, gap[root]) >= max(longest[root], WIDER * typical, 1.0):
-            found.append(list(members[root]))
+        if (not done[root] and held[root] >= least and strays[root] and len(clusters[root]) <= 1
+                and min(step, gap[root]) >= max(longest[root], WIDER * typical, 1.0)):
+            found.append((list(members[root]), next(iter(clusters[root]), 0)))
             done[root] = True
 
     for k in np.argsort(tree.data, kind="stable"):
@@ -88,8 +120,10 @@ def _lone(where, points, beside, least):
             a, b = b, a
         parent[b] = a
         members[a] += members[b]
+        clusters[a] |= clusters[b]
         longest[a], total[a] = max(longest[a], longest[b], step), total[a] + total[b] + step
         held[a], gap[a], done[a] = held[a] + held[b], min(gap[a], gap[b]), done[a] or done[b]
+        strays[a] += strays[b]
     for root in {find_root(parent, i) for i in range(n)}:
         settle(root, np.inf)
     return found
