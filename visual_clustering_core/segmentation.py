@@ -248,16 +248,15 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         resolved = kernel_points(top, sigma) >= scales.typical or evidence >= SPARSE_FINE * significance
         if seen:
             continue
-        peaks = (top_pixel[highest[lower]], top_pixel[highest[upper]])
-        near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
-        if (finer or small) and resolved and fine.dip(members[lower], members[upper], *peaks, deep, significance, evidence, points,
-                                                      scales.typical, deep_only=not finer) \
-                and profile.valley(members[lower], members[upper], near, pixel, persistence):
+        if below and neck.narrow(members[lower], members[upper], points, scales.typical):
             continue
-        if below and (neck.narrow(members[lower], members[upper], points, scales.typical)
-                      or (corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
-                                         scales.typical)
-                          and profile.valley(members[lower], members[upper], near, pixel, persistence))):
+        dip = ((finer or small) and resolved
+               and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
+                            significance, evidence, points, scales.typical, deep_only=not finer))
+        dip = dip or (below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep),
+                                               significance, scales.typical))
+        near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
+        if dip and profile.valley(members[lower], members[upper], near, pixel, persistence):
             continue
         if gaps is not None and gaps.apart(lower, upper):
             continue
