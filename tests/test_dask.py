@@ -65,3 +65,16 @@ def test_bad_dask_inputs_say_what_to_do(client):
         VisualClustering().fit(da.from_array(np.array([["a", "b"]] * 4), chunks=2))
     with pytest.raises(ValueError, match="empty"):
         VisualClustering().fit(da.zeros((0, 2), chunks=1))
+
+
+def test_values_on_a_coarse_lattice_are_spread_as_on_the_numpy_path(client, points):
+    """Each point's offset within its lattice cell follows its row number, not its chunk."""
+    step = np.ptp(points[np.isfinite(points).all(1)], axis=0).max() / 60
+    X = np.round(points / step) * step
+    with pytest.warns(UserWarning, match="2 of 30000 rows"):
+        expected = VisualClustering().fit(X)
+    with pytest.warns(UserWarning, match="2 of 30000 rows"):
+        model = VisualClustering().fit(da.from_array(X, chunks=(7_777, 2)))
+    assert expected.transform_.spreads and expected.n_clusters_ == 4
+    assert np.array_equal(model.label_map_, expected.label_map_)
+    assert np.array_equal(model.labels_.compute(), expected.labels_)

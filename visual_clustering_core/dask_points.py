@@ -3,7 +3,8 @@
 Visual clustering reads the points twice around a fixed-size image step:
 their bounds and per-pixel counts (reduced over the chunks, summed on the
 client as one small image), then each point's label (a lazy lookup in the
-label map). The points are never gathered on the client. dask is an optional
+label map). Values on a coarse lattice are counted a second time, spread over
+its cells. The points are never gathered on the client. dask is an optional
 dependency (``pip install .[dask]``); nothing here imports it unless a dask
 array is passed.
 """
@@ -54,12 +55,16 @@ def bounds(X, window=None):
     return lo, hi, int(stats[:, 4].sum())
 
 
-def counts(X, transform):
-    """Points per pixel (resolution, resolution) int64: a bincount per chunk on the workers, summed (one pass)."""
+def counts(X, transform, sites=None):
+    """Points per pixel (resolution, resolution) int64: a bincount per chunk on the workers, summed (one pass); the
+    points spread over their lattice cells given the counts at their ``sites`` (``GridTransform.spread_pixel_indices``)."""
     R = transform.resolution
 
-    def chunk_counts(block):
-        return pixel_counts(transform.pixel_indices(block), R)[None]
+    def chunk_counts(block, block_info=None):
+        if sites is None:
+            return pixel_counts(transform.pixel_indices(block), R)[None]
+        first_row = block_info[0]["array-location"][0][0]
+        return pixel_counts(transform.spread_pixel_indices(block, sites, first_row), R)[None]
 
     per_chunk = X.map_blocks(chunk_counts, chunks=((1,) * X.numblocks[0], (R,), (R,)), new_axis=2, dtype=np.int64)
     return per_chunk.sum(axis=0).compute()

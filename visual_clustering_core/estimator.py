@@ -8,9 +8,10 @@ import numpy as np
 import torch
 from sklearn.base import BaseEstimator, ClusterMixin
 
-from . import dask_points
+from . import dask_points, lattice
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
+from .lattice import lattice_steps
 from .raster import (
     FAR_GAP,
     GridTransform,
@@ -25,7 +26,7 @@ from .raster import (
     stretched,
     unstacked,
 )
-from .segmentation import final_areas, label_map, split_by_density, splitting_density, threshold_mask
+from .segmentation import final_areas, label_map, rank_clusters, split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -137,7 +138,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     cluster_sizes_ : ndarray of shape (n_clusters_,)
         Number of points in each cluster.
     transform_ : GridTransform
-        How data coordinates map to pixels.
+        How data coordinates map to pixels, and the cells of the lattice the
+        coordinates lie on (recorded to a coarse precision: ``lattice``) that
+        the points were counted spread over; each reads its label at its own pixel.
     """
 
     def __init__(
@@ -204,14 +207,15 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         """Cluster X, an array-like of shape (n_samples, 2), or a dask array (``labels_`` is then lazy). ``y`` is ignored.
 
         A dask array is read twice on its workers (bounds, then pixel counts; twice
-        more for each zoom past far outliers); the image step runs here;
+        more for each zoom past far outliers; once more for counts spread over a
+        coarse lattice, which its first rows tell); the image step runs here;
         ``labels_`` is a lazy dask array over the label map.
         """
         lazy = is_dask_array(X)
         X = check_dask_points(X) if lazy else check_points(X)
         self._check_params()
         self.n_features_in_ = 2
-        pixels, counts = self._rasterised(X, lazy)
+        pixels, counts, sites = self._rasterised(X, lazy)
         network = self.segmenter == "unet"
         pooled = network and self.resolution > TRAINING_GRID
         plotted = unstacked(counts)
@@ -234,6 +238,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             self.basins_, self.areas_, counts, self.grow, self.reach, self.min_cluster_size, self.strays, self.sigma_,
             whole=network, seen=seen,
         )
+        if sites is not None:  # each point reads its label at its recorded site, not where it was counted
+            self.label_map_, self.cluster_sizes_ = rank_clusters(self.label_map_ + 1, sites)
         self.n_clusters_ = len(self.cluster_sizes_)
         self.labels_ = dask_points.lookup(self.label_map_, X, self.transform_) if lazy else _lookup(self.label_map_, pixels)
         if self.n_clusters_ == 0 and self.denoise > 1:
@@ -246,7 +252,9 @@ class VisualClustering(ClusterMixin, BaseEstimator):
 
     def _rasterised(self, X, lazy):
         """Fit the grid to the finite points but far outliers, warning of either, and count the points per pixel: the
-        points' pixels (None for dask) and the counts."""
+        points' pixels (None for dask), the counts (spread over their lattice cells, where the coordinates lie on a
+        coarse lattice), and the counts at their recorded sites (None where nothing was spread)."""
+        steps = lattice_steps(X[: lattice.SAMPLE].compute() if lazy else X)
         if lazy:
             lo, hi, n_bad = dask_points.bounds(X)
         else:
@@ -254,27 +262,32 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             n_bad = 0 if finite is None else int((~finite).sum())
         if n_bad:
             warnings.warn(f"{n_bad} of {X.shape[0]} rows of X hold NaN or inf; they are labelled -1 (noise).", stacklevel=3)
-        pixels, counts = self._counted(X, lo, hi, lazy)
+        pixels, counts, sites = self._counted(X, lo, hi, lazy, steps)
         for _ in range(MAX_ZOOMS):
             window = bulk_window(counts, self.transform_)
             if window is None:
                 break
             lo, hi = dask_points.bounds(X, window)[:2] if lazy else bounds_within(X, *window)
-            pixels, counts = self._counted(X, lo, hi, lazy)
+            pixels, counts, sites = self._counted(X, lo, hi, lazy, steps)
         n_far = X.shape[0] - n_bad - int(counts.sum())
         if n_far:
             warnings.warn(f"{n_far} of {X.shape[0]} points lie far from all the others (beyond an empty stretch {FAR_GAP:g} "
                           "times as wide as the rest of the plot); they are labelled -1 (noise) and the plot is drawn "
                           "without them. Cluster them on their own if they matter.", stacklevel=3)
-        return pixels, counts
+        return pixels, counts, sites
 
-    def _counted(self, X, lo, hi, lazy):
-        """Set the grid over the window [lo, hi]: the points' pixels (None for dask) and the counts per pixel."""
-        self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect)
+    def _counted(self, X, lo, hi, lazy, steps):
+        """Set the grid over the window [lo, hi] (``steps``: the coordinates' lattice): the points' pixels (None for
+        dask), the counts per pixel (spread over the lattice's cells where it shows on the grid), and the counts at
+        the recorded sites where they were spread (else None)."""
+        self.transform_ = GridTransform.from_bounds(lo, hi, self.resolution, self.keep_aspect, steps)
+        pixels = None if lazy else self.transform_.pixel_indices(X)
+        sites = dask_points.counts(X, self.transform_) if lazy else pixel_counts(pixels, self.resolution)
+        if not self.transform_.spreads:
+            return pixels, sites, None
         if lazy:
-            return None, dask_points.counts(X, self.transform_)
-        pixels = self.transform_.pixel_indices(X)
-        return pixels, pixel_counts(pixels, self.resolution)
+            return pixels, dask_points.counts(X, self.transform_, sites), sites
+        return pixels, pixel_counts(self.transform_.spread_pixel_indices(X, sites), self.resolution), sites
 
     def predict(self, X):
         """Labels of new points from the fitted label map (-1 off the fitted grid)."""

@@ -11,26 +11,35 @@ import numpy as np
 from scipy import ndimage
 from scipy.spatial import cKDTree
 
+from .lattice import spread_offsets, spread_share
+
 _CHUNK = 1 << 20
 _BLOCK = 1 << 15  # rows read once for all four bounds while they sit in the cache
 SMOOTHING = 4.0
 MAX_SIGMA = 16.0
 FAR_GAP = 2.0  # an empty stretch of the plot this many times as wide as the points on its fuller side...
 FAR_SHARE = 0.01  # ...leaves the points beyond it off the grid when they hold at most this share: far outliers
+MIN_CELL = 0.1  # a lattice of coordinates with a step under this many pixels does not show on the grid
 STACK = 4.0  # a pixel holding this many Poisson sd (plus as many points) over the fullest of its 8 neighbours is a stack
 _RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], bool)
 
 
 @dataclass(frozen=True)
 class GridTransform:
-    """Maps data coordinates to pixels: ``pixel = resolution / 2 + (x - center) * scale``."""
+    """Maps data coordinates to pixels: ``pixel = resolution / 2 + (x - center) * scale``.
+
+    ``cells``: per axis, the width in pixels of the lattice cell each point is
+    counted spread over (``lattice``; 0: none) by ``spread_pixel_indices``.
+    """
 
     center: tuple
     scale: tuple
     resolution: int
+    cells: tuple = (0.0, 0.0)
 
     @classmethod
-    def from_bounds(cls, lo, hi, resolution, keep_aspect=True):
+    def from_bounds(cls, lo, hi, resolution, keep_aspect=True, steps=(0.0, 0.0)):
+        """The grid over [lo, hi]; ``steps``, the lattice's per axis in data units (``lattice.lattice_steps``)."""
         lo = np.asarray(lo, dtype=np.float64)
         hi = np.asarray(hi, dtype=np.float64)
         span = hi - lo
@@ -39,22 +48,44 @@ class GridTransform:
         inner = resolution - 2 * (resolution // 32)
         with np.errstate(divide="ignore"):
             scale = np.where(span > 0, inner / span, 1.0)
-        return cls(tuple((lo + hi) / 2), tuple(scale), int(resolution))
+        cells = np.minimum(np.asarray(steps, dtype=np.float64) * scale, 2 * (resolution // 32))  # stays on the grid
+        cells[cells < MIN_CELL] = 0.0
+        return cls(tuple((lo + hi) / 2), tuple(scale), int(resolution), tuple(cells))
+
+    @property
+    def spreads(self):
+        return any(self.cells)
 
     def pixel_indices(self, X):
         """Flat pixel index (``row * resolution + col``) of each row of X; -1 off the grid or non-finite."""
-        R = self.resolution
+        out = np.empty(len(X), dtype=np.int32)
+        for start in range(0, len(X), _CHUNK):
+            out[start : start + _CHUNK] = self._block_indices(X[start : start + _CHUNK])
+        return out
+
+    def spread_pixel_indices(self, X, sites, first_row=0):
+        """Where X's rows are counted: each moved within its lattice cell (``lattice.spread_offsets``; X's rows are
+        rows ``first_row`` on of the data), over the share of it ``lattice.spread_share`` gives the points at its
+        recorded site (``sites``: the counts there)."""
+        at_site = np.append(sites.ravel(), 0)
         out = np.empty(len(X), dtype=np.int32)
         for start in range(0, len(X), _CHUNK):
             block = X[start : start + _CHUNK]
-            cols, inside_cols = _axis_pixels(block[:, 0], self.center[0], self.scale[0], R)
-            rows, inside_rows = _axis_pixels(block[:, 1], self.center[1], self.scale[1], R)
-            rows *= R
-            rows += cols
-            if inside_cols is not True or inside_rows is not True:
-                rows[~(inside_cols & inside_rows)] = -1
-            out[start : start + len(block)] = rows
+            share = spread_share(at_site[self._block_indices(block)])
+            shifts = [spread_offsets(first_row + start, len(block), axis) * (self.cells[axis] * share) if self.cells[axis] else None
+                      for axis in (0, 1)]
+            out[start : start + len(block)] = self._block_indices(block, shifts)
         return out
+
+    def _block_indices(self, block, shifts=(None, None)):
+        R = self.resolution
+        cols, inside_cols = _axis_pixels(block[:, 0], self.center[0], self.scale[0], R, shifts[0])
+        rows, inside_rows = _axis_pixels(block[:, 1], self.center[1], self.scale[1], R, shifts[1])
+        rows *= R
+        rows += cols
+        if inside_cols is not True or inside_rows is not True:
+            rows[~(inside_cols & inside_rows)] = -1
+        return rows
 
     def pixel_edge(self, pixel, axis):
         """The data coordinate where ``pixel`` (0..resolution) starts along ``axis`` (0: x, columns; 1: y, rows)."""
@@ -94,8 +125,9 @@ def bounds_within(X, lo, hi):
     return kept.min(axis=0).astype(np.float64), kept.max(axis=0).astype(np.float64)
 
 
-def _axis_pixels(values, center, scale, resolution):
-    """Pixel coordinate along one axis (int32), and whether each lies on the grid (True when all do).
+def _axis_pixels(values, center, scale, resolution, shift=None):
+    """Pixel coordinate along one axis (int32), each value moved by ``shift`` pixels if given, and whether each lies
+    on the grid (True when all do).
 
     Works column by column: numpy reduces a contiguous column ~50x faster than
     it reduces an (n, 2) array along its rows.
@@ -103,6 +135,8 @@ def _axis_pixels(values, center, scale, resolution):
     u = np.subtract(values, center, dtype=np.float64)  # a new array: the caller's stays untouched
     u *= scale
     u += resolution / 2
+    if shift is not None:
+        u += shift
     with np.errstate(invalid="ignore"):
         inside = True if u.min() >= 0 and u.max() < resolution else (u >= 0) & (u < resolution)  # NaN: not all
         return u.astype(np.int32), inside

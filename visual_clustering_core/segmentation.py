@@ -710,7 +710,7 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigm
     nearest = nearest_area(areas)
     grown = join_strays(grow_labels(areas, grow, reach, basins, nearest), counts, strays, nearest)
     grown = lone_groups(grown, counts if seen is None else seen, min_cluster_size)
-    return _rank_clusters(drop_background(grown, counts, sigma, whole), counts)
+    return rank_clusters(drop_background(grown, counts, sigma, whole), counts)
 
 
 def final_areas(regions, clusters, counts, density, sigma):
@@ -736,7 +736,7 @@ def _drop_small(areas, counts, min_cluster_size):
     return np.where(small[areas], 0, areas)
 
 
-def _rank_clusters(areas, counts):
+def rank_clusters(areas, counts):
     """Label map with the areas holding points renumbered 0..k-1 by decreasing size, the rest -1; and the sizes."""
     sizes = _area_sizes(areas, counts)
     order = np.argsort(-sizes, kind="stable")
