@@ -39,16 +39,18 @@ class GridTransform:
 
     @classmethod
     def from_bounds(cls, lo, hi, resolution, keep_aspect=True, steps=(0.0, 0.0)):
-        """The grid over [lo, hi]; ``steps``, the lattice's per axis in data units (``lattice.lattice_steps``)."""
-        lo = np.asarray(lo, dtype=np.float64)
-        hi = np.asarray(hi, dtype=np.float64)
+        """The grid over [lo, hi]; ``steps``, the lattice's per axis in data units (``lattice.lattice_steps``), widen
+        it by half a step each side: the outermost values stand for cells that reach that far."""
+        steps = np.asarray(steps, dtype=np.float64)
+        lo = np.asarray(lo, dtype=np.float64) - steps / 2
+        hi = np.asarray(hi, dtype=np.float64) + steps / 2
         span = hi - lo
         if keep_aspect:
             span = np.full(2, span.max())
         inner = resolution - 2 * (resolution // 32)
         with np.errstate(divide="ignore"):
             scale = np.where(span > 0, inner / span, 1.0)
-        cells = np.minimum(np.asarray(steps, dtype=np.float64) * scale, 2 * (resolution // 32))  # stays on the grid
+        cells = steps * scale
         cells[cells < MIN_CELL] = 0.0
         return cls(tuple((lo + hi) / 2), tuple(scale), int(resolution), tuple(cells))
 
