@@ -19,7 +19,14 @@ touching worms their ends. A stub, a cluster whose area is one piece too
 short to be a line and no larger than ``MAX_STUB`` squared widths of the
 narrowest line, joins a line whose end heads for it on the same terms (the
 stub has no heading of its own); it may take a line end on each side, as
-the middle piece of a line cut twice.
+the middle piece of a line cut twice. Two line ends that turn into each other
+by up to ``CORNER`` are one line bent at a corner (a zigzag cut near its
+corner: the kernel brightens a corner's inside, so the density dips beyond it)
+when they lie within ``CORNER_GAP`` widths of each other, no third line ends
+within ``ALONE`` widths (where three or more ends meet, lines cross or
+radiate), the points around the corner run on at ``JUNCTION`` of the pieces'
+points per length or more (the tails of two elongated blobs do not), and they
+continue as above.
 """
 
 import numpy as np
@@ -35,6 +42,10 @@ MAX_GAP_SIGMAS = 2.0
 BENT = np.radians(6)
 SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
 MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narrowest line
+CORNER = np.radians(100)
+CORNER_GAP = 1.5
+ALONE = 2.0
+JUNCTION = 0.5
 
 
 def join_continued_lines(areas, counts, sigma):
@@ -48,7 +59,8 @@ def join_continued_lines(areas, counts, sigma):
             if ends[j][0] == a:
                 continue
             turn = deviation(ends[i][1], ends[j][1])
-            if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], ends[j]):
+            if (turn <= STRAIGHT or (turn <= CORNER and _corner(counts, ends, i, j))) and _continues(
+                    areas, counts, sigma, ends[i], ends[j]):
                 candidates.append((turn, i, j, ends[j][0]))
         for stub, pixels in stubs:
             facing = _stub_end(ends[i][1][0], pixels)
@@ -97,6 +109,23 @@ def _line_ends(pieces, counts):
                 end, tangent, curvature = branch_end(branch, 1, tip, width)
                 ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
     return ends
+
+
+def _corner(counts, ends, i, j):
+    """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, no third end within
+    ``ALONE`` widths of their middle, and the points within a width of it at ``JUNCTION`` of the pieces' points
+    per length or more."""
+    (_, (tip_a, *_), width_a, per_a), (_, (tip_b, *_), width_b, per_b) = ends[i], ends[j]
+    width = max(width_a, width_b)
+    if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width:
+        return False
+    middle = (tip_a + tip_b) / 2
+    tips = np.array([end[1][0] for end in ends])
+    if np.count_nonzero(np.hypot(*(tips - middle).T) <= ALONE * width) > 2:
+        return False
+    rows, cols = np.ogrid[: counts.shape[0], : counts.shape[1]]
+    around = (rows - middle[0]) ** 2 + (cols - middle[1]) ** 2 <= width**2
+    return counts[around].sum() / (2 * width) >= JUNCTION * min(per_a, per_b)
 
 
 def _stubs(pieces, ends):
