@@ -258,5 +258,6 @@ def _use_the_app(page, app_dataset, shots):
     cell = min(cells, key=lambda box: box["y"])  # row 00, the top one
     page.mouse.click(cell["x"] + cell["width"] / 2, cell["y"] + cell["height"] / 2)
     page.get_by_text(f"{count:,} samples").first.wait_for()
+    page.wait_for_timeout(3000)  # let the grid draw the samples' images
     page.screenshot(path=shots / "app_panel_click.png")
 
