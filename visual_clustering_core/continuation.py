@@ -42,10 +42,10 @@ MAX_GAP_SIGMAS = 2.0
 BENT = np.radians(6)
 SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
 MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narrowest line
-CORNER = np.radians(100)
-CORNER_GAP = 1.5
-ALONE = 2.0
-JUNCTION = 0.5
+CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
+CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,
+ALONE = 2.0  # no third line end lies within this many widths of their middle,
+JUNCTION = 0.5  # and the points within a width of it run on at this share of the pieces' points per length
 
 
 def join_continued_lines(areas, counts, sigma):

@@ -11,7 +11,6 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from . import dask_points, lattice
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
-from .lattice import lattice_steps
 from .raster import (
     FAR_GAP,
     GridTransform,
@@ -254,7 +253,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         """Fit the grid to the finite points but far outliers, warning of either, and count the points per pixel: the
         points' pixels (None for dask), the counts (spread over their lattice cells, where the coordinates lie on a
         coarse lattice), and the counts at their recorded sites (None where nothing was spread)."""
-        steps = lattice_steps(X[: lattice.SAMPLE].compute() if lazy else X)
+        steps = lattice.lattice_steps(X[: lattice.SAMPLE].compute() if lazy else X)
         if lazy:
             lo, hi, n_bad = dask_points.bounds(X)
         else:

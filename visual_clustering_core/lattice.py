@@ -5,11 +5,12 @@ put every point on a lattice. Where its step spans a pixel or more of the
 grid, the plot is a pattern of dots with empty rows and columns between
 them, and each dot holds every point recorded at it: the counts show the
 rounding instead of the density, a site looks like a stack of copies, and the
-finer-scale valley tests find a valley between every two rows. A person sees
-through the dots to the density they sample. So the points are counted
-spread evenly over their sites' cells (the values they stand for), while
-each point still reads its label at its recorded site: points with the same
-coordinates get the same label.
+finer-scale valley tests find a valley between every two rows (finer steps
+alias into stripes of fuller and emptier pixels). A person sees through the
+dots to the density they sample. So the points are counted spread over
+their sites' cells (the values they stand for; the more crowded a site, the
+more of its cell), while each point still reads its label at its recorded
+site: points with the same coordinates get the same label.
 """
 
 import numpy as np
