@@ -25,8 +25,10 @@ corner: the kernel brightens a corner's inside, so the density dips beyond it)
 when they lie within ``CORNER_GAP`` widths of each other, no third line ends
 within ``ALONE`` widths (where three or more ends meet, lines cross or
 radiate), the points around the corner run on at ``JUNCTION`` of the pieces'
-points per length or more (the tails of two elongated blobs do not), and they
-continue as above.
+points per length or more (the tails of two elongated blobs do not), the
+pieces hold within ``SAME`` times each other's points per length (one line
+through its corner, not two lines meeting), and they continue as above but
+for the S-bend test: fitted over the bend, a corner's ends turn by chance.
 """
 
 import numpy as np
@@ -46,6 +48,7 @@ CORNER = np.radians(100)  # two line ends turning into each other by up to this 
 CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,
 ALONE = 2.0  # no third line end lies within this many widths of their middle,
 JUNCTION = 0.5  # and the points within a width of it run on at this share of the pieces' points per length
+SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 
 
 def join_continued_lines(areas, counts, sigma):
@@ -59,8 +62,9 @@ def join_continued_lines(areas, counts, sigma):
             if ends[j][0] == a:
                 continue
             turn = deviation(ends[i][1], ends[j][1])
-            if (turn <= STRAIGHT or (turn <= CORNER and _corner(counts, ends, i, j))) and _continues(
-                    areas, counts, sigma, ends[i], ends[j]):
+            straight = turn <= STRAIGHT
+            if (straight or (turn <= CORNER and _corner(counts, ends, i, j))) and _continues(
+                    areas, counts, sigma, ends[i], ends[j], s_bends=straight):
                 candidates.append((turn, i, j, ends[j][0]))
         for stub, pixels in stubs:
             facing = _stub_end(ends[i][1][0], pixels)
@@ -112,12 +116,12 @@ def _line_ends(pieces, counts):
 
 
 def _corner(counts, ends, i, j):
-    """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, no third end within
-    ``ALONE`` widths of their middle, and the points within a width of it at ``JUNCTION`` of the pieces' points
-    per length or more."""
+    """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, their pieces'
+    points per length within ``SAME`` times each other's, no third end within ``ALONE`` widths of their middle, and
+    the points within a width of it at ``JUNCTION`` of the pieces' points per length or more."""
     (_, (tip_a, *_), width_a, per_a), (_, (tip_b, *_), width_b, per_b) = ends[i], ends[j]
     width = max(width_a, width_b)
-    if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width:
+    if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width or max(per_a, per_b) > SAME * min(per_a, per_b):
         return False
     middle = (tip_a + tip_b) / 2
     tips = np.array([end[1][0] for end in ends])
@@ -146,16 +150,17 @@ def _stub_end(towards, pixels):
     return end, chord / (np.linalg.norm(chord) + 1e-12), 0.0
 
 
-def _continues(areas, counts, sigma, a, b):
-    """Whether two line ends (``_line_ends``) that head for each other are near, curve on as one curve, have no third
-    cluster between them, and hold about as many points between them as their pieces' points per length predict."""
+def _continues(areas, counts, sigma, a, b, s_bends=True):
+    """Whether two line ends (``_line_ends``) that head for each other are near, curve on as one curve (unless
+    ``s_bends`` is False), have no third cluster between them, and hold about as many points between them as their
+    pieces' points per length predict."""
     (cluster_a, end_a, width_a, per_a), (cluster_b, end_b, width_b, per_b) = a, b
     width = max(width_a, width_b)
     gap = float(np.linalg.norm(end_b[0] - end_a[0]))
     if gap > max(MAX_GAP * width, MAX_GAP_SIGMAS * sigma):
         return False
     turns = np.array([end_a[2], end_b[2]]) * gap / 2  # each end's turn over half the gap (tangents point into it)
-    if turns.prod() > 0 and np.abs(turns).min() > BENT:
+    if s_bends and turns.prod() > 0 and np.abs(turns).min() > BENT:
         return False  # an S-bend: two curves facing each other (the inner ends of spiral arms), not one going on
     reach = int(np.ceil(width))
     low = np.maximum(np.minimum(end_a[0], end_b[0]).astype(int) - reach, 0)
