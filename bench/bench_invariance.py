@@ -12,10 +12,13 @@ than 0.05, and writes them to ``bench/results/invariance.md`` and the README
 between its ``bench:invariance`` markers.
 """
 
+from functools import partial
+
 import numpy as np
 
 import bench_person
 from common import write_section
+from person_suite import turned
 
 MAX_POINTS = 30_000
 COST = 0.05
@@ -29,16 +32,10 @@ def rounded(levels):
     return draw
 
 
-def rotated(degrees):
-    turn = np.deg2rad(degrees)
-    rotation = np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]])
-    return lambda X: X @ rotation.T
-
-
 DRAWINGS = {
     "as drawn": lambda X: X,
     **{f"{levels} values across": rounded(levels) for levels in (60, 120, 250)},
-    **{f"turned {degrees} degrees": rotated(degrees) for degrees in (17, 30, 45)},
+    **{f"turned {degrees} degrees": partial(turned, degrees=degrees) for degrees in (17, 30, 45)},
 }
 
 

@@ -503,3 +503,9 @@ def load(name):
     """Points (n, 2) float64 and truth (n,) int: groups 0..k-1, -1 for background noise."""
     X, y = SUITE[name](_rng(name))
     return np.asarray(X, float), np.asarray(y, int)
+
+
+def turned(X, degrees):
+    """X rotated by ``degrees`` about the origin: the same plot as a person sees it, turned."""
+    turn = np.deg2rad(degrees)
+    return X @ np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]).T

@@ -16,12 +16,14 @@ them by less than ``SIGNIFICANCE`` standard deviations of a Poisson count:
 the gap of a sparse line, a handful of points missing. Dense lines keep
 their gaps (where hundreds of points are missing, the pieces are two), and
 touching worms their ends. A stub, a cluster whose area is one piece too
-short to be a line and no larger than ``MAX_STUB`` squared widths of the
-narrowest line, joins a line whose end heads for it on the same terms (the
-stub has no heading of its own); it may take a line end on each side, as
-the middle piece of a line cut twice. Two line ends that turn into each other
-by up to ``CORNER`` are one line bent at a corner (a zigzag cut near its
-corner: the kernel brightens a corner's inside, so the density dips beyond it)
+short to be a line, at most ``STUB_WIDTH`` times as wide as the line heading
+for it and no denser (``SAME``), joins that line on the same terms (the stub
+has no heading of its own); it may take a line end on each side, as the middle piece of a
+line cut twice, and the line end carried on through it takes the next stub
+on its heading (turned, a sparse line falls into a row of stubs). Two line
+ends that turn into each other by up to ``CORNER`` are one line bent at a
+corner (a zigzag cut near its corner: the kernel brightens a corner's
+inside, so the density dips beyond it)
 when they lie within ``CORNER_GAP`` widths of each other, no third line ends
 within ``ALONE`` widths (where three or more ends meet, lines cross or
 radiate), the points around the corner run on at ``JUNCTION`` of the pieces'
@@ -43,7 +45,7 @@ MAX_GAP_SIGMAS = 2.0
 # fitted ends turn by up to 4 degrees by chance)
 BENT = np.radians(6)
 SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
-MAX_STUB = 6.0  # a stub's area is at most this many squared widths of the narrowest line
+STUB_WIDTH = 1.5  # a stub is at most this many times as wide as the line heading into it
 CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
 CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,
 ALONE = 2.0  # no third line end lies within this many widths of their middle,
@@ -55,22 +57,32 @@ def join_continued_lines(areas, counts, sigma):
     """The cluster areas (0: background) with line pieces that continue into each other given one id."""
     pieces = list(_pieces(areas))
     ends = _line_ends(pieces, counts)
-    stubs = _stubs(pieces, ends)
+    real = len(ends)  # ends beyond these are line ends carried on through a stub, from its far side
+    stubs = _stubs(pieces, ends, counts)
+    chains = [{end[0]} for end in ends]  # the clusters each end's line has come through
     candidates = []  # (turn, end, the other end or None for a stub, the other's cluster)
-    for i, (a, *_) in enumerate(ends):
-        for j in range(i + 1, len(ends)):
-            if ends[j][0] == a:
+    tested = set()
+    i = 0
+    while i < len(ends):
+        for j in range(len(ends)):
+            if ends[j][0] in chains[i] or ends[i][0] in chains[j] or (min(i, j), max(i, j)) in tested:
                 continue
+            tested.add((min(i, j), max(i, j)))
             turn = deviation(ends[i][1], ends[j][1])
             straight = turn <= STRAIGHT
-            if (straight or (turn <= CORNER and _corner(counts, ends, i, j))) and _continues(
-                    areas, counts, sigma, ends[i], ends[j], s_bends=straight):
+            corner = max(i, j) < real and turn <= CORNER and _corner(counts, ends[:real], i, j)
+            if (straight or corner) and _continues(areas, counts, sigma, ends[i], ends[j], s_bends=straight):
                 candidates.append((turn, i, j, ends[j][0]))
-        for stub, pixels in stubs:
+        for stub, pixels, *size in stubs:
+            if stub in chains[i] or not _stub_of(ends[i], pixels, *size):
+                continue
             facing = _stub_end(ends[i][1][0], pixels)
             turn = deviation(ends[i][1], facing)
             if turn <= STRAIGHT and _continues(areas, counts, sigma, ends[i], (stub, facing, *ends[i][2:])):
                 candidates.append((turn, i, None, stub))
+                ends.append(_carried(ends[i], stub, pixels))
+                chains.append(chains[i] | {stub})
+        i += 1
     if not candidates:
         return areas
     parent = np.arange(int(areas.max()) + 1)
@@ -132,15 +144,27 @@ def _corner(counts, ends, i, j):
     return counts[around].sum() / (2 * width) >= JUNCTION * min(per_a, per_b)
 
 
-def _stubs(pieces, ends):
-    """(cluster, pixels) of each cluster whose area is one piece (``_pieces``), no line, of at most ``MAX_STUB``
-    squared widths of the narrowest line (``ends``: the ``_line_ends``)."""
-    if not ends:
-        return []
+def _stubs(pieces, ends, counts):
+    """(cluster, pixels, width, points) of each cluster whose area is one piece (``_pieces``) and no line (``ends``:
+    the ``_line_ends``); its width is twice its area over its perimeter, as for a line."""
     lines = {end[0] for end in ends}
-    largest = MAX_STUB * min(end[2] for end in ends) ** 2
-    return [(cluster, np.argwhere(labelled) + [box[0].start, box[1].start]) for cluster, box, labelled, n in pieces
-            if n == 1 and cluster not in lines and np.count_nonzero(labelled) <= largest]
+    stubs = []
+    for cluster, box, labelled, n in pieces:
+        if n == 1 and cluster not in lines:
+            mask = labelled > 0
+            edge = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
+            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start], 2 * np.count_nonzero(mask) / edge,
+                          counts[box][mask].sum()))
+    return stubs
+
+
+def _stub_of(end, pixels, width, points):
+    """Whether a stub (``_stubs``) may be a piece of the line that ends at ``end``: at most ``STUB_WIDTH`` times as
+    wide, and holding at most ``SAME`` times the points the line's points per length put over its extent along the
+    line's heading (a dense blob the line runs into is no piece of it)."""
+    _, (_, tangent, _), line_width, per_pixel = end
+    extent = np.ptp(pixels @ tangent) + 1
+    return width <= STUB_WIDTH * line_width and points <= SAME * per_pixel * extent
 
 
 def _stub_end(towards, pixels):
@@ -148,6 +172,13 @@ def _stub_end(towards, pixels):
     end = pixels[np.hypot(*(pixels - towards).T).argmin()]
     chord = towards - end
     return end, chord / (np.linalg.norm(chord) + 1e-12), 0.0
+
+
+def _carried(end, stub, pixels):
+    """A line end carried on through the stub it continues into: from the stub's pixel farthest along its heading,
+    heading on the same way (a line cut into a row of stubs)."""
+    cluster, (tip, tangent, curvature), *rest = end
+    return (stub, (pixels[(pixels @ tangent).argmax()], tangent, curvature), *rest)
 
 
 def _continues(areas, counts, sigma, a, b, s_bends=True):
