@@ -137,6 +137,16 @@ def test_what_a_person_separates_is_separated(name):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
 
 
+@pytest.mark.parametrize("degrees", [0, 17, 30])
+def test_a_blob_in_a_bowl_stays_apart_however_it_is_turned(degrees):
+    """The channel curves around the blob, so the profile across it reads no valley at some of the passes along it:
+    kept apart at the highest pass, the two merged at a lower one (one cluster at 17 and 30 degrees before)."""
+    X, truth = person_suite.load("blob in a bowl, a narrow channel between")
+    model = VisualClustering().fit(person_suite.turned(X, degrees))
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
+
+
 def test_blobs_of_forty_points_part_where_only_a_kernel_finer_than_they_are_shows_the_gap():
     """Fifteen blobs of 40 points (nine in a ring): the kernel, chosen to hold about as many points as a blob, shows
     no dip between neighbours; at half of it the dip is deep (below 0.4 of the lower peak) at z 2.5-2.9, and parts

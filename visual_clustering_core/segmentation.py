@@ -85,6 +85,7 @@ SPECK = 1 / 3  # a small area component near a larger group, holding fewer than 
 NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
 PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
+FIRM = 0.9  # two groups kept apart where their dip holds this fraction of the significance stay apart below
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
 
 
@@ -204,6 +205,11 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     never merge (``PointGaps``); nor do two blobs of different density that two Gaussians explain better than
     one (``BlobPairs``: a sparse blob beside a dense one). ``scales``: the
     ``CoarseScales`` of ``density``, and ``along``: the ``AlongStructure`` of ``counts``, if already made.
+    Two groups kept apart at a pass whose dip holds ``FIRM`` of the significance
+    stay apart at their lower passes, where the valley is deeper: the tests that
+    read the shape around one pass (``Profile``) would otherwise join them at
+    whichever pass they misread (a disc in a curved bowl, turned); a weaker dip
+    may still be overturned there (a uniform shape's chance dip at one pass).
     """
     pairs, passes, where = passes_between(basins, density)
     parent = np.arange(n + 1)
@@ -230,6 +236,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     profile = Profile(counts, sigma, regions)
     neck = Neck(regions)
 
+    firm = set()  # (lower, upper, their basins): pairs of groups, as they stand, decided at a higher pass
     order = np.argsort(-passes, kind="stable")
     for (a, b), level, deep, thin, pixel in zip(pairs[order], passes[order], depth[order], ridge[order], where[order]):
         ra, rb = find_root(parent, a), find_root(parent, b)
@@ -237,9 +244,14 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
             continue
         lower, upper = (ra, rb) if height[ra] <= height[rb] else (rb, ra)
         top = height[lower]
+        evidence = _z(top, level, sigma)
+        pair = (lower, upper, len(members[lower]) + len(members[upper]))
+        if pair in firm:
+            continue
+        if evidence >= FIRM * significance:
+            firm.add(pair)
         if oriented.dip(members[lower], members[upper], min(RIDGE_PERSISTENCE, persistence), significance):
             continue
-        evidence = _z(top, level, sigma)
         below = level < deep * top
         points = (held[lower], held[upper])
         seen = below and (evidence >= significance or scales.dip(top_pixel[highest[lower]], pixel, deep, significance))
