@@ -377,6 +377,18 @@ def test_far_outliers_are_noise_and_the_rest_is_clustered_as_without_them(far):
     assert np.array_equal(labels[: len(X)], expected) and len(np.unique(expected)) == 3
 
 
+def test_far_outliers_all_around_the_plot_are_noise_and_the_rest_is_clustered_as_without_them():
+    """Fifteen points (0.5%) 2.8 to 4 plot widths away in random directions: each axis's outliers lie on both sides
+    of the rest, and some within its span on that axis, so no single empty stretch parted them (three parallel
+    lines squashed into a few pixels: one cluster before)."""
+    X, truth = person_suite.load("three parallel lines")
+    expected = VisualClustering().fit_predict(X)
+    with pytest.warns(UserWarning, match=f"15 of {len(X) + 15} points lie far from all the others"):
+        labels = VisualClustering().fit_predict(person_suite.with_far_outliers(X))
+    assert np.all(labels[len(X):] == -1)
+    assert np.array_equal(labels[: len(X)], expected) and adjusted_mutual_info_score(truth, expected) >= 0.99
+
+
 @pytest.mark.parametrize("where", [(0.0, 0.0), (3.0, 2.0), (12.0, 6.0)], ids=["in a blob", "between blobs", "alone"])
 def test_a_stack_of_copies_of_a_point_is_one_dot(where):
     """300 copies of one point (duplicate images share an embedding) are a dot in the plot: the blobs are found as

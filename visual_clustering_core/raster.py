@@ -17,8 +17,8 @@ _CHUNK = 1 << 20
 _BLOCK = 1 << 15  # rows read once for all four bounds while they sit in the cache
 SMOOTHING = 4.0
 MAX_SIGMA = 16.0
-FAR_GAP = 2.0  # an empty stretch of the plot this many times as wide as the points on its fuller side...
-FAR_SHARE = 0.01  # ...leaves the points beyond it off the grid when they hold at most this share: far outliers
+FAR_GAP = 2.0  # points farther from the bulk of the plot than this many times its longer side...
+FAR_SHARE = 0.01  # ...are left off the grid when they hold at most this share of the points: far outliers
 MIN_CELL = 0.1  # a lattice of coordinates with a step under this many pixels does not show on the grid
 STACK = 4.0  # a pixel holding this many Poisson sd (plus as many points) over the fullest of its 8 neighbours is a stack
 _RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], bool)
@@ -98,26 +98,42 @@ def bulk_window(counts, transform):
     """The data window (lo, hi) of the plot without its far outliers, or None when it has none.
 
     A few points far from the rest squash them into a corner of the plot, a
-    few pixels wide, where no clusters can be told apart. Along either axis,
-    where the widest empty stretch between occupied pixels is ``FAR_GAP`` times
-    as wide as the points on its fuller side span, and its other side holds at
-    most ``FAR_SHARE`` of the points, those are far outliers: the window is the
-    fuller side's, as a person zooms in on the bulk of a plot."""
-    edges = np.array([[transform.pixel_edge(0, a), transform.pixel_edge(transform.resolution, a)] for a in (0, 1)])
-    cut = False
-    for axis, marginal in enumerate((counts.sum(axis=0), counts.sum(axis=1))):
-        occupied = np.flatnonzero(marginal)
-        if len(occupied) < 2:
-            continue
-        widest = int(np.diff(occupied).argmax())
-        sides = ((occupied[0], occupied[widest]), (occupied[widest + 1], occupied[-1]))
-        held = [marginal[first : last + 1].sum() for first, last in sides]
-        first, last = sides[int(np.argmax(held))]
-        empty = occupied[widest + 1] - occupied[widest] - 1
-        if empty >= FAR_GAP * (last - first + 1) and min(held) <= FAR_SHARE * marginal.sum():
-            edges[axis] = transform.pixel_edge(first, axis), transform.pixel_edge(last + 1, axis)
-            cut = True
-    return (edges[:, 0], edges[:, 1]) if cut else None
+    few pixels wide, where no clusters can be told apart. The bulk is grown
+    from the box of the narrowest stretches, along either axis, holding all but
+    ``FAR_SHARE`` of the points: each time, to every occupied pixel within
+    ``FAR_GAP`` times the box's longer side of it. When the points left beyond
+    hold at most ``FAR_SHARE`` of them, they are far outliers, on one side of
+    the plot or all around it, and the window is the bulk's, as a person zooms
+    in on the bulk of a plot."""
+    total = counts.sum()
+    if total == 0:
+        return None
+    box = np.array([_narrowest(counts.sum(axis=0)), _narrowest(counts.sum(axis=1))])  # (first, last): x, y
+    while True:
+        beyond = counts > 0
+        beyond[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1] = False
+        pixels = np.flip(np.argwhere(beyond), axis=1)  # (x, y) of each occupied pixel off the box
+        off = np.maximum(box[:, 0] - pixels, pixels - box[:, 1])  # pixels off the box, per axis (0 within its span)
+        near = pixels[np.hypot(*np.maximum(off, 0).T) <= FAR_GAP * (box[:, 1] - box[:, 0] + 1).max()]
+        if len(near) == 0:
+            break
+        box = np.c_[np.minimum(box[:, 0], near.min(axis=0)), np.maximum(box[:, 1], near.max(axis=0))]
+    held = counts[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1].sum()
+    if held == total or total - held > FAR_SHARE * total:
+        return None
+    edges = [[transform.pixel_edge(pixel, axis) for pixel in (first, last + 1)] for axis, (first, last) in enumerate(box)]
+    return np.array(edges)[:, 0], np.array(edges)[:, 1]
+
+
+def _narrowest(marginal):
+    """The first and last pixel of the narrowest stretch of a marginal of the counts holding all but ``FAR_SHARE``
+    of its points."""
+    occupied = np.flatnonzero(marginal)
+    held = np.cumsum(marginal[occupied])
+    ends = np.searchsorted(held, np.r_[0, held[:-1]] + (1 - FAR_SHARE) * held[-1], side="left")
+    starts = np.flatnonzero(ends < len(occupied))
+    low = starts[np.argmin(occupied[ends[starts]] - occupied[starts])]
+    return occupied[low], occupied[ends[low]]
 
 
 def bounds_within(X, lo, hi):
