@@ -18,19 +18,19 @@ their gaps (where hundreds of points are missing, the pieces are two), and
 touching worms their ends. A stub, a cluster whose area is one piece too
 short to be a line, at most ``STUB_WIDTH`` times as wide as the line heading
 for it and no denser (``SAME``), joins that line on the same terms (the stub
-has no heading of its own); it may take a line end on each side, as the middle piece of a
-line cut twice, and the line end carried on through it takes the next stub
-on its heading (turned, a sparse line falls into a row of stubs). Two line
-ends that turn into each other by up to ``CORNER`` are one line bent at a
-corner (a zigzag cut near its corner: the kernel brightens a corner's
-inside, so the density dips beyond it)
-when they lie within ``CORNER_GAP`` widths of each other, no third line ends
-within ``ALONE`` widths (where three or more ends meet, lines cross or
-radiate), the points around the corner run on at ``JUNCTION`` of the pieces'
-points per length or more (the tails of two elongated blobs do not), the
-pieces hold within ``SAME`` times each other's points per length (one line
-through its corner, not two lines meeting), and they continue as above but
-for the S-bend test: fitted over the bend, a corner's ends turn by chance.
+has no heading of its own); it may take a line end on each side, as the
+middle piece of a line cut twice, and the line end carried on through it
+takes the next stub on its heading (turned, a sparse line falls into a row
+of stubs). Two line ends that turn into each other by up to ``CORNER`` are
+one line bent at a corner (a zigzag cut near its corner: the kernel
+brightens a corner's inside, so the density dips beyond it) when they lie
+within ``CORNER_GAP`` widths of each other, no third line ends within
+``ALONE`` widths (where three or more ends meet, lines cross or radiate),
+the points around the corner run on at ``JUNCTION`` of the pieces' points
+per length or more (the tails of two elongated blobs do not), the pieces
+hold within ``SAME`` times each other's points per length (one line through
+its corner, not two lines meeting), and they continue as above but for the
+S-bend test: fitted over the bend, a corner's ends turn by chance.
 """
 
 import numpy as np
@@ -57,7 +57,7 @@ def join_continued_lines(areas, counts, sigma):
     """The cluster areas (0: background) with line pieces that continue into each other given one id."""
     pieces = list(_pieces(areas))
     ends = _line_ends(pieces, counts)
-    real = len(ends)  # ends beyond these are line ends carried on through a stub, from its far side
+    line_ends = list(ends)  # those appended beyond them are line ends carried on through a stub, from its far side
     stubs = _stubs(pieces, ends, counts)
     chains = [{end[0]} for end in ends]  # the clusters each end's line has come through
     candidates = []  # (turn, end, the other end or None for a stub, the other's cluster)
@@ -70,7 +70,7 @@ def join_continued_lines(areas, counts, sigma):
             tested.add((min(i, j), max(i, j)))
             turn = deviation(ends[i][1], ends[j][1])
             straight = turn <= STRAIGHT
-            corner = max(i, j) < real and turn <= CORNER and _corner(counts, ends[:real], i, j)
+            corner = not straight and max(i, j) < len(line_ends) and turn <= CORNER and _corner(counts, line_ends, i, j)
             if (straight or corner) and _continues(areas, counts, sigma, ends[i], ends[j], s_bends=straight):
                 candidates.append((turn, i, j, ends[j][0]))
         for stub, pixels, *size in stubs:
@@ -177,7 +177,7 @@ def _stub_end(towards, pixels):
 def _carried(end, stub, pixels):
     """A line end carried on through the stub it continues into: from the stub's pixel farthest along its heading,
     heading on the same way (a line cut into a row of stubs)."""
-    cluster, (tip, tangent, curvature), *rest = end
+    _, (_, tangent, curvature), *rest = end
     return (stub, (pixels[(pixels @ tangent).argmax()], tangent, curvature), *rest)
 
 

@@ -121,8 +121,9 @@ def bulk_window(counts, transform):
     held = counts[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1].sum()
     if held == total or total - held > FAR_SHARE * total:
         return None
-    edges = [[transform.pixel_edge(pixel, axis) for pixel in (first, last + 1)] for axis, (first, last) in enumerate(box)]
-    return np.array(edges)[:, 0], np.array(edges)[:, 1]
+    lo, hi = (np.array([transform.pixel_edge(pixel, axis) for axis, pixel in enumerate(edge)])
+              for edge in (box[:, 0], box[:, 1] + 1))
+    return lo, hi
 
 
 def _narrowest(marginal):
