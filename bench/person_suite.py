@@ -270,9 +270,7 @@ def _uniform(rng, n):
 
 def _disc_and_ring(rng, n):
     m = n // 3
-    r = np.sqrt(rng.uniform(0, 1, 2 * m)) * 1.5
-    a = rng.uniform(0, 2 * np.pi, 2 * m)
-    return _parts((np.c_[r * np.cos(a), r * np.sin(a)], 0), (_arc(rng, n - 2 * m, radius=2.6, width=0.1), 1))
+    return _parts((_filled_ellipse(rng, 2 * m, (0, 0), (1.5, 1.5)), 0), (_arc(rng, n - 2 * m, radius=2.6, width=0.1), 1))
 
 
 def _nested_arcs(rng, n):
@@ -378,13 +376,11 @@ def _blob_in_bowl(rng, step=0.5, channel=0.9):
 def _bridged_blobs(rng):
     """Two uniform ovals, like the classic aggregation set's, joined by a bridge of 6 points across the 0.7 between
     them (a thin line, each point going with the nearer oval), and a third oval apart."""
-    def oval(n, center, radii):
-        r, a = np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
-        return np.c_[r * np.cos(a), r * np.sin(a)] * radii + center
     bridge = _band(rng, 6, np.array([1.9, 0.2]), np.array([2.8, 0.3]), 0.03)
     near = bridge[:, 0] > 2.35
-    return _parts((oval(170, (0, 0), (2.0, 1.5)), 0), (bridge[~near], 0), (bridge[near], 1),
-                  (oval(100, (4.3, 0.3), (1.6, 1.2)), 1), (oval(270, (2.0, 4.5), (2.2, 1.8)), 2))
+    return _parts((_filled_ellipse(rng, 170, (0, 0), (2.0, 1.5)), 0), (bridge[~near], 0), (bridge[near], 1),
+                  (_filled_ellipse(rng, 100, (4.3, 0.3), (1.6, 1.2)), 1),
+                  (_filled_ellipse(rng, 270, (2.0, 4.5), (2.2, 1.8)), 2))
 
 
 def _dense_and_sparse_blobs(rng):
@@ -414,6 +410,29 @@ def _density_gradients(rng, n):
         u = u[rng.uniform(size=len(u)) < (1 - 0.8 * u[:, 0]) * (1 - 0.8 * u[:, 1])][:m]
         return (-u if flip else u) * (2.0, 1.0) + (-0.05 if flip else 0.05)
     return _parts((rectangle(n // 2, False), 0), (rectangle(n - n // 2, True), 1))
+
+
+def _filled_ellipse(rng, n, center, axes, turn=0.0):
+    radius, angle = np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
+    xy = np.c_[axes[0] * radius * np.cos(angle), axes[1] * radius * np.sin(angle)]
+    return xy @ np.array([[np.cos(turn), np.sin(turn)], [-np.sin(turn), np.cos(turn)]]) + center
+
+
+def _shapes_in_noise(rng, fraction):
+    """Filled ellipses, an arc around a disc, a ring, a bar and a wavy line across the top, parted by gaps, in a wide
+    plot (14 x 10) with uniform noise over it (the kind of the CHAMELEON benchmarks)."""
+    wave = rng.uniform(0, 14, 500)
+    X, y = _parts(
+        (_filled_ellipse(rng, 900, (2, 7), (1.3, 0.7), 0.3), 0),
+        (_arc(rng, 1_000, (6, 6), 1.8, 0.2, 2.6, 0.1), 1),
+        (_filled_ellipse(rng, 700, (6, 5.8), (0.7, 0.7)), 2),
+        (_arc(rng, 1_000, (10, 4), 1.2, width=0.08), 3),
+        (_filled_ellipse(rng, 1_200, (3, 2.5), (1.6, 1.0), -0.4), 4),
+        (_band(rng, 700, (0.5, 0.5), (6, 0.5), 0.15), 5),
+        (_filled_ellipse(rng, 600, (13, 7), (0.8, 1.5)), 6),
+        (np.c_[wave, 9.3 + 0.4 * np.sin(1.5 * wave)] + rng.normal(0, 0.06, (500, 2)), 7),
+    )
+    return _with_noise(rng, X, y, fraction)
 
 
 def _separated_gaussians(rng, k, n, extent, min_distance, sd):
@@ -490,6 +509,7 @@ SUITE = {
     "3x3 squares with thin gaps": lambda r: _squares(r, 9_000),
     "blobs in 10% noise": lambda r: _blobs_with_noise(r, 10_000, 0.1),
     "blobs in 30% noise": lambda r: _blobs_with_noise(r, 10_000, 0.3),
+    "shapes in 20% noise, a wide plot (8k)": lambda r: _shapes_in_noise(r, 0.2),
     "one Gaussian": lambda r: _loose_groups(r, 1_000, [(0, 0)], 1.0),
     "one ring": lambda r: _parts((_arc(r, 2_000, width=0.05), 0)),
     "one Gaussian (1M)": lambda r: _loose_groups(r, 1_000_000, [(0, 0)], 1.0),
