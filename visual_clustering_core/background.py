@@ -16,8 +16,12 @@ the area map marked a scatter all over, in patches, no point lies outside
 them: a cluster as sparse as a scatter (``SPARSE``) counts as the scatter
 around the others, as the points outside every cluster do.
 
+The scatter is measured within the points' convex hull, where it could lie:
+the plot's empty margins beyond every point are no sparse scatter (counted,
+they made a scatter filling the plot look several times sparser than it is).
 A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
-scatter far from every cluster: not a heavy-tailed blob's own stragglers)
+scatter far from every cluster, measured on ``SCATTER_POINTS`` or more: not a
+heavy-tailed blob's own stragglers)
 grew over the scatter's points beside it and took them in; those of its
 points that sit in under ``MIXED`` times its ring's density, where the
 scatter puts as many points as the cluster does, are noise (the Bayes rule
@@ -35,6 +39,8 @@ denser (``_scatter_taken_in``).
 import numpy as np
 from scipy import ndimage
 
+from skimage.morphology import convex_hull_image
+
 from .raster import kernel_points, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
@@ -45,6 +51,7 @@ SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in 
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
+SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -58,7 +65,8 @@ def drop_background(clusters, counts, sigma, whole=True):
     # the density each point sits in, its own share left out
     density = smoothed_density(counts, sigma) - _kernel_peak(sigma) * (counts > 0)
     typical = _typical_density(clusters, counts, density)
-    around = _scatter_around(clusters, counts, typical, sigma)
+    plot = convex_hull_image(counts > 0)  # where a scatter could lie: not the empty margins beyond every point
+    around = _scatter_around(clusters, counts, typical, sigma, plot)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = typical / around
         standing = ratio >= STANDOUT
@@ -66,17 +74,19 @@ def drop_background(clusters, counts, sigma, whole=True):
         background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
         clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
         if whole:
-            clusters = _trimmed(clusters, counts, density, around, sigma)
+            clusters = _trimmed(clusters, counts, density, around, sigma, plot)
     return _scatter_taken_in(clusters, counts, density, sigma) if whole else clusters
 
 
-def _trimmed(clusters, counts, density, around, sigma):
+def _trimmed(clusters, counts, density, around, sigma, plot):
     """``clusters`` with the points of a cluster amid the scatter (its ring, ``around`` it, under ``STANDOUT`` times as
-    dense as the scatter far from every cluster) that sit in under ``MIXED`` times its ring's density turned into 0;
-    only where that asks for a neighbour in a kernel or more (sparser, a point with none is as likely a cluster's
-    straggler)."""
-    far = ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma
-    scatter = counts[far].sum() / max(np.count_nonzero(far), 1)
+    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``)
+    that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for a neighbour in a
+    kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
+    far = (ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma) & plot
+    if counts[far].sum() < SCATTER_POINTS:
+        return clusters
+    scatter = counts[far].sum() / np.count_nonzero(far)
     level = np.where((around < STANDOUT * scatter) & (kernel_points(MIXED * around, sigma) >= 1), MIXED * around, 0)
     level[0] = 0
     if not level.any():
@@ -120,10 +130,10 @@ def _scatter_taken_in(clusters, counts, density, sigma):
     return clusters
 
 
-def _scatter_around(clusters, counts, typical, sigma):
-    """The density (points per pixel) of the scatter in each id's ring: the points outside every cluster, and those of
-    the clusters as sparse as a scatter (``SPARSE``) no more than ``STANDOUT`` times denser than it (``typical``: each
-    id's density); 0 where none lies near it."""
+def _scatter_around(clusters, counts, typical, sigma, plot):
+    """The density (points per pixel) of the scatter in each id's ring within the ``plot`` (the points' convex hull):
+    the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``) no more than
+    ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
     density = np.nan_to_num(typical, nan=np.inf)
     sparse = kernel_points(density, sigma) < SPARSE
@@ -139,7 +149,7 @@ def _scatter_around(clusters, counts, typical, sigma):
         if not points.any():
             continue
         distance = ndimage.distance_transform_edt(clusters[crop] != i)
-        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area
+        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area & plot[crop]
         scatter[i] = points[ring].sum() / max(np.count_nonzero(ring), 1)
     return scatter
 
