@@ -6,6 +6,7 @@ from visual_clustering_core.raster import (
     GridTransform,
     density_image,
     finite_bounds,
+    occupied_hull,
     pixel_counts,
     point_spacing,
     pooled_counts,
@@ -106,3 +107,19 @@ def test_counts_pooled_to_the_networks_grid_and_its_output_stretched_back_line_u
     assert back.shape == (side, side)
     row, col = 7 * side // 256, 200 * side // 256  # a fine pixel reads the coarse pixel it was summed into
     assert back[row, col] == coarse[7, 200]
+
+
+def test_the_occupied_hull_is_the_convex_hull_of_the_occupied_pixels():
+    from skimage.morphology import convex_hull_image
+
+    rng = np.random.default_rng(0)
+    for _ in range(50):
+        occupied = np.zeros((40, 56), bool)
+        occupied[rng.integers(0, 40, 12), rng.integers(0, 56, 12)] = True
+        hull = occupied_hull(occupied)
+        assert hull[occupied].all()
+        assert (hull != convex_hull_image(occupied, offset_coordinates=False)).sum() <= 2  # pixel centres on an edge
+    line = np.zeros((20, 20), bool)
+    line[5, 3:15] = True
+    assert np.array_equal(occupied_hull(line), line), "points on one line: the line"
+    assert not occupied_hull(np.zeros((8, 8), bool)).any()

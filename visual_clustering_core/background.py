@@ -39,9 +39,7 @@ denser (``_scatter_taken_in``).
 import numpy as np
 from scipy import ndimage
 
-from skimage.morphology import convex_hull_image
-
-from .raster import kernel_points, smoothed_density, unstacked
+from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
@@ -65,7 +63,7 @@ def drop_background(clusters, counts, sigma, whole=True):
     # the density each point sits in, its own share left out
     density = smoothed_density(counts, sigma) - _kernel_peak(sigma) * (counts > 0)
     typical = _typical_density(clusters, counts, density)
-    plot = convex_hull_image(counts > 0)  # where a scatter could lie: not the empty margins beyond every point
+    plot = occupied_hull(counts > 0)  # where a scatter could lie: not the empty margins beyond every point
     around = _scatter_around(clusters, counts, typical, sigma, plot)
     with np.errstate(divide="ignore", invalid="ignore"):
         ratio = typical / around

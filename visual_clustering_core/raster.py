@@ -9,7 +9,7 @@ from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
-from scipy.spatial import cKDTree
+from scipy.spatial import ConvexHull, QhullError, cKDTree
 
 from .lattice import spread_offsets, spread_share
 
@@ -174,6 +174,38 @@ def finite_bounds(X):
     lo = np.array([X[finite, 0].min(), X[finite, 1].min()], dtype=np.float64)
     hi = np.array([X[finite, 0].max(), X[finite, 1].max()], dtype=np.float64)
     return lo, hi, finite
+
+
+def occupied_hull(occupied):
+    """The pixels whose centres lie in the convex hull of the ``occupied`` ones' (a 2-D bool image).
+
+    The hull is taken over each row's first and last occupied pixel, and
+    filled row by row from where its edges cross the row, so it costs a few
+    passes over the image whatever the number of points."""
+    rows = np.flatnonzero(occupied.any(axis=1))
+    hull = np.zeros(occupied.shape, bool)
+    if len(rows) == 0:
+        return hull
+    first = occupied[rows].argmax(axis=1)
+    last = occupied.shape[1] - 1 - occupied[rows, ::-1].argmax(axis=1)
+    lo, hi = np.full(occupied.shape[0], np.inf), np.full(occupied.shape[0], -np.inf)
+    lo[rows], hi[rows] = first, last
+    ends = np.r_[np.c_[rows, first], np.c_[rows, last]].astype(np.float64)
+    try:
+        corners = ends[ConvexHull(ends).vertices]
+    except QhullError:  # fewer than 3 ends, or all on one line: each row's own stretch
+        corners = np.zeros((0, 2))
+    y = np.arange(occupied.shape[0], dtype=np.float64)[:, None]
+    for (y0, x0), (y1, x1) in zip(corners, np.roll(corners, -1, axis=0)):
+        if y0 == y1:
+            continue
+        t = (y[:, 0] - y0) / (y1 - y0)
+        crossed = (t >= 0) & (t <= 1)
+        x = x0 + t[crossed] * (x1 - x0)
+        lo[crossed], hi[crossed] = np.minimum(lo[crossed], x), np.maximum(hi[crossed], x)
+    columns = np.arange(occupied.shape[1])
+    hull[:] = (columns >= np.ceil(lo - 1e-9)[:, None]) & (columns <= np.floor(hi + 1e-9)[:, None])
+    return hull
 
 
 def pixel_counts(pixels, resolution):
