@@ -21,8 +21,9 @@ GRADIENT_SCALE = 0.5
 LENGTH = 2.0
 WIDTH = 1 / 3
 ORIENTATIONS = 8
-COHERENT = 0.35  # the structure is oriented where the structure tensor's coherence is above this (the suite's
-# lines 0.43-0.66, three sparse spirals drawn again 0.36-0.46; its blobs, rings around blobs and real plots 0.12-0.32)
+COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
+LINES = 0.35  # most points lie on lines where their mean coherence is above this (the suite's lines 0.43-0.66, three
+# sparse spirals drawn again 0.36-0.46; its blobs, rings around blobs and real plots 0.12-0.32)
 MIN_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 
 
@@ -40,8 +41,8 @@ class AlongStructure:
 
     @cached_property
     def lines(self):
-        """Whether most of the points lie on oriented structure: their mean coherence is at least ``COHERENT``."""
-        return self.usable and self.counts.any() and np.average(self.tensor[0], weights=self.counts) >= COHERENT
+        """Whether most of the points lie on oriented structure: their mean coherence is at least ``LINES``."""
+        return self.usable and self.counts.any() and np.average(self.tensor[0], weights=self.counts) >= LINES
 
     def oriented(self, box, inside):
         """Whether the pixels ``inside`` (a mask on the crop ``box``) lie on oriented structure: their mean coherence
