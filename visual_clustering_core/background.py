@@ -20,8 +20,8 @@ The scatter is measured within the points' convex hull, where it could lie:
 the plot's empty margins beyond every point are no sparse scatter (counted,
 they made a scatter filling the plot look several times sparser than it is).
 A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
-scatter far from every cluster, measured on ``SCATTER_POINTS`` or more: not a
-heavy-tailed blob's own stragglers)
+scatter far from every cluster, measured on ``SCATTER_POINTS`` or more over
+``SCATTER_KERNELS`` kernels' area: not a heavy-tailed or sparse blob's own stragglers)
 grew over the scatter's points beside it and took them in; those of its
 points that sit in under ``MIXED`` times its ring's density, where the
 scatter puts as many points as the cluster does, are noise (the Bayes rule
@@ -49,7 +49,8 @@ SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in 
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
-SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
+SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one,
+SCATTER_KERNELS = 10  # nor over fewer kernels' area: a sparse blob's stragglers lie within a few kernels of it
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -77,11 +78,12 @@ def drop_background(clusters, counts, sigma, whole=True):
 
 def _trimmed(clusters, counts, density, around, sigma, plot):
     """``clusters`` with the points of a cluster amid the scatter (its ring, ``around`` it, under ``STANDOUT`` times as
-    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``)
-    that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for a neighbour in a
-    kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
+    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``
+    over ``SCATTER_KERNELS`` kernels' area) that sit in under ``MIXED`` times its ring's density turned into 0; only
+    where that asks for a neighbour in a kernel or more (sparser, a point with none is as likely a cluster's
+    straggler)."""
     far = (ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma) & plot
-    if counts[far].sum() < SCATTER_POINTS:
+    if counts[far].sum() < SCATTER_POINTS or np.count_nonzero(far) < kernel_points(SCATTER_KERNELS, sigma):
         return clusters
     scatter = counts[far].sum() / np.count_nonzero(far)
     level = np.where((around < STANDOUT * scatter) & (kernel_points(MIXED * around, sigma) >= 1), MIXED * around, 0)
