@@ -20,8 +20,8 @@ The scatter is measured within the points' convex hull, where it could lie:
 the plot's empty margins beyond every point are no sparse scatter (counted,
 they made a scatter filling the plot look several times sparser than it is).
 A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
-scatter far from every cluster, measured on ``SCATTER_POINTS`` or more over
-``SCATTER_KERNELS`` kernels' area: not a heavy-tailed or sparse blob's own stragglers)
+scatter far from every cluster, measured on ``SCATTER_POINTS`` or more: not a
+heavy-tailed blob's own stragglers)
 grew over the scatter's points beside it and took them in; those of its
 points that sit in under ``MIXED`` times its ring's density, where the
 scatter puts as many points as the cluster does, are noise (the Bayes rule
@@ -49,8 +49,7 @@ SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in 
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
-SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one,
-SCATTER_KERNELS = 10  # nor over fewer kernels' area: a sparse blob's stragglers lie within a few kernels of it
+SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -67,9 +66,10 @@ def drop_background(clusters, counts, sigma, whole=True):
     plot = occupied_hull(counts > 0)  # where a scatter could lie: not the empty margins beyond every point
     around = _scatter_around(clusters, counts, typical, sigma, plot)
     with np.errstate(divide="ignore", invalid="ignore"):
-        standing = typical / around >= STANDOUT  # False where the ring is no measure (nan)
+        ratio = typical / around
+        standing = ratio >= STANDOUT
     if standing.any():
-        background = ~standing & (typical < STANDOUT * np.median(around[standing]))
+        background = (ratio < STANDOUT) & (typical < STANDOUT * np.median(around[standing]))
         clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
         if whole:
             clusters = _trimmed(clusters, counts, density, around, sigma, plot)
@@ -78,12 +78,11 @@ def drop_background(clusters, counts, sigma, whole=True):
 
 def _trimmed(clusters, counts, density, around, sigma, plot):
     """``clusters`` with the points of a cluster amid the scatter (its ring, ``around`` it, under ``STANDOUT`` times as
-    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``
-    over ``SCATTER_KERNELS`` kernels' area) that sit in under ``MIXED`` times its ring's density turned into 0; only
-    where that asks for a neighbour in a kernel or more (sparser, a point with none is as likely a cluster's
-    straggler)."""
+    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``)
+    that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for a neighbour in a
+    kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
     far = (ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma) & plot
-    if counts[far].sum() < SCATTER_POINTS or np.count_nonzero(far) < kernel_points(SCATTER_KERNELS, sigma):
+    if counts[far].sum() < SCATTER_POINTS:
         return clusters
     scatter = counts[far].sum() / np.count_nonzero(far)
     level = np.where((around < STANDOUT * scatter) & (kernel_points(MIXED * around, sigma) >= 1), MIXED * around, 0)
@@ -132,10 +131,7 @@ def _scatter_taken_in(clusters, counts, density, sigma):
 def _scatter_around(clusters, counts, typical, sigma, plot):
     """The density (points per pixel) of the scatter in each id's ring within the ``plot`` (the points' convex hull):
     the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``) no more than
-    ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it; nan where the
-    ring, hemmed in by denser clusters, covers fewer pixels than a kernel: too few to measure a scatter by (0.8 points
-    expected in a ring of 28 pixels read 0, and an 11-point patch of the scatter stood out of it infinitely). A
-    cluster denser than a scatter with no such point near is not measured further: it stands out either way."""
+    ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
     density = np.nan_to_num(typical, nan=np.inf)
     sparse = kernel_points(density, sigma) < SPARSE
@@ -146,14 +142,13 @@ def _scatter_around(clusters, counts, typical, sigma, plot):
         crop = tuple(slice(max(s.start - pad, 0), s.stop + pad) for s in box)
         peers = sparse & (density < STANDOUT * typical[i])
         peers[0], peers[i] = True, False
-        area = peers[clusters[crop]] & plot[crop]
+        area = peers[clusters[crop]]
         points = np.where(area, counts[crop], 0)
-        if not points.any() and not sparse[i]:  # none near; a cluster as sparse as a scatter is measured on its ring
+        if not points.any():
             continue
         distance = ndimage.distance_transform_edt(clusters[crop] != i)
-        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area
-        pixels = np.count_nonzero(ring)
-        scatter[i] = points[ring].sum() / pixels if pixels >= kernel_points(1.0, sigma) else np.nan
+        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area & plot[crop]
+        scatter[i] = points[ring].sum() / max(np.count_nonzero(ring), 1)
     return scatter
 
 
