@@ -36,7 +36,7 @@ S-bend test: fitted over the bend, a corner's ends turn by chance.
 import numpy as np
 from scipy import ndimage
 
-from .crossings import EIGHT, STRAIGHT, branch_end, deviation, long_enough, skeleton_of
+from .crossings import EIGHT, STRAIGHT, area_width, branch_end, deviation, long_enough, skeleton_of
 from .groups import find_root
 
 MAX_GAP = 3.0
@@ -146,14 +146,13 @@ def _corner(counts, ends, i, j):
 
 def _stubs(pieces, ends, counts):
     """(cluster, pixels, width, points) of each cluster whose area is one piece (``_pieces``) and no line (``ends``:
-    the ``_line_ends``); its width is twice its area over its perimeter, as for a line."""
+    the ``_line_ends``); its width is ``crossings.area_width``, as for a line."""
     lines = {end[0] for end in ends}
     stubs = []
     for cluster, box, labelled, n in pieces:
         if n == 1 and cluster not in lines:
             mask = labelled > 0
-            edge = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
-            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start], 2 * np.count_nonzero(mask) / edge,
+            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start], area_width(mask),
                           counts[box][mask].sum()))
     return stubs
 

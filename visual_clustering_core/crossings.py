@@ -64,10 +64,14 @@ def split_crossings(areas):
 
 
 def long_enough(mask):
-    """Whether the mask's bounding box spans ``MIN_EXTENT`` of its widths (twice its area over its perimeter): lines
-    crossing do, blobs touching do not, and their skeleton is not worth making."""
-    edge = np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
-    return np.hypot(*mask.shape) * edge >= MIN_EXTENT * 2 * np.count_nonzero(mask)
+    """Whether the mask's bounding box spans ``MIN_EXTENT`` of its widths (``area_width``): lines crossing do, blobs
+    touching do not, and their skeleton is not worth making."""
+    return np.hypot(*mask.shape) >= MIN_EXTENT * area_width(mask)
+
+
+def area_width(mask):
+    """The width of a (non-empty) mask as a line's: twice its area over its perimeter (its edge pixels)."""
+    return 2 * np.count_nonzero(mask) / np.count_nonzero(mask & ~ndimage.binary_erosion(mask))
 
 
 def line_labels(mask):

@@ -195,11 +195,11 @@ def occupied_hull(occupied):
         corners = ends[ConvexHull(ends).vertices]
     except QhullError:  # fewer than 3 ends, or all on one line: each row's own stretch
         corners = np.zeros((0, 2))
-    y = np.arange(occupied.shape[0], dtype=np.float64)[:, None]
+    y = np.arange(occupied.shape[0], dtype=np.float64)
     for (y0, x0), (y1, x1) in zip(corners, np.roll(corners, -1, axis=0)):
         if y0 == y1:
             continue
-        t = (y[:, 0] - y0) / (y1 - y0)
+        t = (y - y0) / (y1 - y0)
         crossed = (t >= 0) & (t <= 1)
         x = x0 + t[crossed] * (x1 - x0)
         lo[crossed], hi[crossed] = np.minimum(lo[crossed], x), np.maximum(hi[crossed], x)
