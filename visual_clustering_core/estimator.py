@@ -226,8 +226,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             self.probability_ = None
             area = threshold_mask(self.density_image_)
         seen = denoised(plotted, self.denoise)
-        self.mask_ = cut_bridges(area, seen)
         self.sigma_ = density_scale(seen)
+        self.mask_ = cut_bridges(area, seen, self.sigma_)
         self.density_, along = splitting_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(
             self.density_, self.sigma_, self.mask_, seen, along=along
