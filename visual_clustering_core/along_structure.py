@@ -23,15 +23,14 @@ sparse spirals at chance gaps). The kernels are applied in the Fourier domain
 from functools import cached_property
 
 import numpy as np
-from scipy import ndimage
-from scipy import fft
+from scipy import fft, ndimage
 
 GRADIENT_SCALE = 0.5
 LENGTH = 2.0
 WIDTH = 1 / 3
 ORIENTATIONS = 8
 DOMINANT = 0.8  # the kernels turn to a dominant orientation whose resultant is this long (parallel stripes 0.98;
-# spirals, rings, moons and zigzags 0.03-0.3 as drawn, up to 0.69 for a line beside a blob)
+# spirals, rings, moons and zigzags 0.03-0.3 as drawn, up to 0.69 stretched 1.6:1 or for a line beside a blob)
 COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
 LINES = 0.35  # most points lie on lines where their mean coherence is above this (the suite's lines 0.43-0.66, three
 # sparse spirals drawn again 0.36-0.46; its blobs, rings around blobs and real plots 0.12-0.32)
