@@ -383,6 +383,17 @@ def _bridged_blobs(rng):
                   (_filled_ellipse(rng, 270, (2.0, 4.5), (2.2, 1.8)), 2))
 
 
+def _discs_and_short_bridge(rng):
+    """Seven uniform discs of 30-270 points (the aggregation set's sizes), two of them 0.3 apart joined by a row of 6
+    points (each going with the nearer disc): the row is as dense as the discs and the kernel spans the gap."""
+    discs = [(170, (0, 0), 1.2), (100, (2.4, 0.2), 0.9), (35, (5, 3), 0.5), (130, (0, 3.5), 1.0), (30, (3, 4), 0.45),
+             (120, (6, 0), 1.1), (270, (4, -3.5), 1.6)]
+    row = np.c_[np.linspace(1.2, 1.55, 6), np.linspace(0.05, 0.1, 6)]
+    near = row[:, 0] > 1.35
+    return _parts(*[(_filled_ellipse(rng, n, c, (r, r)), i) for i, (n, c, r) in enumerate(discs)],
+                  (row[~near], 0), (row[near], 1))
+
+
 def _dense_and_sparse_blobs(rng):
     """Three dense blobs of 2,000 points and five sparse ones of 100, all with gaps between them."""
     dense = [(_gauss(rng, 2000, c, 0.3), i) for i, c in enumerate([(0, 0), (2, 0), (1, 1.8)])]
@@ -479,6 +490,7 @@ SUITE = {
     "rectangles with density gradients (1000)": lambda r: _density_gradients(r, 1_000),
     "blob in a bowl, a narrow channel between": _blob_in_bowl,
     "two ovals joined by a bridge of points": _bridged_blobs,
+    "seven discs, two joined by a short row of points": _discs_and_short_bridge,
     "sparse smiley face (500)": lambda r: _smiley(r, 500),
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
     "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)

@@ -1,11 +1,17 @@
 """The area mask's empty bridges and dumbbells' necks are cut; a narrow part of a line that holds its points is not."""
 
+import sys
+from pathlib import Path
+
 import numpy as np
 from scipy import ndimage
 from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.bridges import MIN_POINTS, cut_bridges
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import person_suite  # noqa: E402  (the person-separable benchmark's generators)
 
 SIDE = 128
 SIGMA = 6.0  # the squares' half-width, 20 pixels, is over BLOB of it
@@ -95,26 +101,13 @@ def test_an_empty_mask_and_a_single_blob_are_returned_as_they_are():
     assert (cut_bridges(blob, blob.astype(np.int64), SIGMA) == blob).all()
 
 
-def _disc(rng, n, centre, radius):
-    r, t = radius * np.sqrt(rng.uniform(0, 1, n)), rng.uniform(0, 2 * np.pi, n)
-    return np.c_[r * np.cos(t), r * np.sin(t)] + centre
-
-
-def _discs_and_a_bridge(seed):
-    """Seven uniform discs of 30-270 points (like the Aggregation set), two 0.3 apart joined by six points in a row."""
-    rng = np.random.default_rng(seed)
-    discs = [(170, (0, 0), 1.2), (100, (2.4, 0.2), 0.9), (35, (5, 3), 0.5), (130, (0, 3.5), 1.0), (30, (3, 4), 0.45),
-             (120, (6, 0), 1.1), (270, (4, -3.5), 1.6)]
-    bridge = np.c_[np.linspace(1.2, 1.55, 6), np.linspace(0.05, 0.1, 6)]
-    X = np.concatenate([_disc(rng, n, c, r) for n, c, r in discs] + [bridge])
-    return X, np.r_[np.repeat(np.arange(len(discs)), [n for n, _, _ in discs]), np.zeros(len(bridge), int)]
-
-
 def test_discs_joined_by_a_short_bridge_of_points_are_two_clusters():
-    """The bridge is as dense as the discs and the kernel spans the gap: the pass stayed at 0.74-0.83 of the lower
-    disc's peak and the two discs were one cluster on 7 of 10 draws (6 clusters for 7, AMI 0.935)."""
-    for seed in (0, 5):
-        X, truth = _discs_and_a_bridge(seed)
+    """Seven discs like the aggregation set's, two 0.3 apart joined by a row of 6 points: the row is as dense as the
+    discs and the kernel spans the gap, so the pass stayed at 0.74-0.83 of the lower disc's peak and the two discs
+    were one cluster on 5 of 7 draws (6 clusters for 7, AMI 0.935)."""
+    generate = person_suite.SUITE["seven discs, two joined by a short row of points"]
+    for seed in (100, 102):
+        X, truth = generate(np.random.default_rng(seed))
         model = VisualClustering().fit(X)
         assert model.n_clusters_ == 7
         assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
