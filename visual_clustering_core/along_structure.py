@@ -85,7 +85,7 @@ class AlongStructure:
         spectrum = fft.rfft2(self.counts.astype(np.float64), shape)
         f_row, f_col = np.meshgrid(fft.fftfreq(shape[0]), fft.rfftfreq(shape[1]), indexing="ij")
         step = np.pi / ORIENTATIONS
-        position = (self.tensor[1] - self.dominant) % np.pi / step
+        position = ((self.tensor[1] - self.dominant) % np.pi) / step
         below = np.floor(position).astype(int) % ORIENTATIONS
         above = (below + 1) % ORIENTATIONS
         share = position - np.floor(position)  # of the orientation above

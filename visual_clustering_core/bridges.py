@@ -20,9 +20,9 @@ of a ring or a moon are longer), thicker than ``BLOB`` smoothing scales (a
 line is as thick as the kernel makes it), and within ``SAME_DENSITY`` of the
 other's points per pixel (where the densities differ, the density's own
 valley parts them, and a cut along the neck's thinnest line, off that
-valley, leaves a sliver between). Each part grows from a regional maximum of the thickness (a plateau
-higher than all around it), so a bridge of even width, which rises into the
-parts at its ends, is no part of its own.
+valley, leaves a sliver between). Each part grows from a regional maximum of
+the thickness (a plateau higher than all around it), so a bridge of even
+width, which rises into the parts at its ends, is no part of its own.
 """
 
 import numpy as np
@@ -91,7 +91,7 @@ def _parts(mask, counts, sigma):
             continue
         keep, gone = (ra, rb) if thickness[ra] >= thickness[rb] else (rb, ra)
         parent[gone] = keep
-        thickness[keep], points[keep], area[keep] = max(thickness[ra], thickness[rb]), points[ra] + points[rb], area[ra] + area[rb]
+        thickness[keep], points[keep], area[keep] = thickness[pair].max(), points[pair].sum(), area[pair].sum()
     return np.array([find_root(parent, i) for i in range(n + 1)])[parts]
 
 
