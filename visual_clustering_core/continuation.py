@@ -53,8 +53,11 @@ JUNCTION = 0.5  # and the points within a width of it run on at this share of th
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 
 
-def join_continued_lines(areas, counts, sigma):
-    """The cluster areas (0: background) with line pieces that continue into each other given one id."""
+def join_continued_lines(areas, counts, sigma, crossing=None):
+    """The cluster areas (0: background) with line pieces that continue into each other given one id; never two lines
+    that ``crossing`` (the crossing each id comes from, 0 for none: ``crossings.split_crossings``) split at their
+    crossing, whose ends there head into each other's line."""
+    crossing = np.zeros(int(areas.max()) + 1, np.int32) if crossing is None else crossing
     pieces = list(_pieces(areas))
     ends = _line_ends(pieces, counts)
     line_ends = list(ends)  # those appended beyond them are line ends carried on through a stub, from its far side
@@ -66,6 +69,8 @@ def join_continued_lines(areas, counts, sigma):
     while i < len(ends):
         for j in range(len(ends)):
             if ends[j][0] in chains[i] or ends[i][0] in chains[j] or (min(i, j), max(i, j)) in tested:
+                continue
+            if crossing[ends[i][0]] and crossing[ends[i][0]] == crossing[ends[j][0]]:
                 continue
             tested.add((min(i, j), max(i, j)))
             turn = deviation(ends[i][1], ends[j][1])

@@ -45,11 +45,12 @@ EIGHT = np.ones((3, 3), bool)
 
 def split_crossings(areas):
     """The label map of cluster areas (0: background) with each connected area made of crossing lines split into its
-    lines, whatever clusters the density made in it: a crossing is its lines' densest place, so the density cuts
-    them there."""
+    lines, whatever clusters the density made in it (a crossing is its lines' densest place, so the density cuts
+    them there); and the crossing each id of it comes from (1, 2, ... for the lines of one area; 0 for the rest)."""
     out = areas.copy()
     components, _ = ndimage.label(areas > 0)
-    next_id = int(areas.max()) + 1
+    first_line = next_id = int(areas.max()) + 1
+    crossing, split = [0] * next_id, []
     for component, box in enumerate(ndimage.find_objects(components), start=1):
         box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
         mask = components[box] == component
@@ -58,9 +59,23 @@ def split_crossings(areas):
         lines = _subsampled_lines(mask)
         if lines is None:
             continue
+        split.append(np.unique(areas[box][mask]))
         out[box][mask] = lines[mask] - 1 + next_id
         next_id += int(lines.max())
-    return out
+        crossing += [max(crossing) + 1] * int(lines.max())
+    if split:
+        out = _orphans_to_lines(out, np.unique(np.concatenate(split)), first_line)
+    return out, np.array(crossing, np.int32)
+
+
+def _orphans_to_lines(areas, split, first_line):
+    """The areas with the pieces that clusters split into lines (ids ``split``) held apart from the lines' area (specks
+    the area map cut off beside a band) given the nearest line's id (ids from ``first_line`` on)."""
+    orphans = np.isin(areas, split[split > 0])
+    if not orphans.any():
+        return areas
+    _, (rows, cols) = ndimage.distance_transform_edt(areas < first_line, return_indices=True)
+    return np.where(orphans, areas[rows, cols], areas)
 
 
 def long_enough(mask):

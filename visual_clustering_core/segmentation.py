@@ -730,8 +730,8 @@ def final_areas(regions, clusters, counts, density, sigma):
     Gaussian fits meet (``refine_blob_boundaries``), a connected area shaped like crossing lines split into its
     lines (``split_crossings``), and line pieces that continue into each other across a thin stretch joined
     (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``)."""
-    areas = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
-    return join_continued_lines(areas, counts, sigma)
+    areas, crossing = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
+    return join_continued_lines(areas, counts, sigma, crossing)
 
 
 def _area_sizes(areas, counts):
