@@ -167,9 +167,12 @@ def _olympic(rng, n):
     return _parts(*[(_arc(rng, per, c, radius=1.0, width=0.04), i) for i, c in enumerate(centers)])
 
 
-def _cross(rng, n):
-    half = n // 2
-    return _parts((_band(rng, half, (-3, -3), (3, 3), 0.12), 0), (_band(rng, n - half, (-3, 3), (3, -3), 0.12), 1))
+def _cross(rng, n, degrees=90):
+    """Two bands 6 x sqrt(8) long crossing at their middles at ``degrees``."""
+    half, turn = n // 2, np.radians(degrees) / 2
+    end = np.sqrt(18) * np.array([np.cos(turn), np.sin(turn)])
+    flipped = end * [1, -1]
+    return _parts((_band(rng, half, -end, end, 0.12), 0), (_band(rng, n - half, -flipped, flipped, 0.12), 1))
 
 
 def _diamonds(rng, n):
@@ -469,6 +472,7 @@ SUITE = {
     "four loose groups (400)": lambda r: _loose_groups(r, 400, [(0, 0), (5, 0), (0, 5), (5, 5)], 0.9),
     "two sparse groups (100)": lambda r: _loose_groups(r, 100, [(0, 0), (4, 1)], 0.7),
     "crossing bands (X)": lambda r: _cross(r, 3_000),
+    "bands crossing at a narrow slant (30 degrees)": lambda r: _cross(r, 3_000, 30),
     "five interlocking rings": lambda r: _olympic(r, 5_000),
     "diamonds touching at a corner": lambda r: _diamonds(r, 2_000),
     "Gaussians of different spread": lambda r: _different_spread(r, 3_000),

@@ -47,6 +47,17 @@ def _line_at(lines, end, centre=(64, 64)):
     return lines[tuple(np.round(np.add(centre, 0.9 * np.subtract(end, centre))).astype(int))]
 
 
+def test_two_bands_crossing_at_a_narrow_slant_are_two_lines():
+    """At 30 degrees the bands run as one for 3.7 widths: the skeleton forks at either end of that stretch, each fork
+    a Y, and the two forks are one crossing (no junction of four branches was found before)."""
+    mask = np.zeros((128, 256), bool)
+    _band(mask, (30, 10), (98, 245))
+    _band(mask, (98, 10), (30, 245))
+    lines = line_labels(_thick(mask))
+    assert lines is not None and lines.max() == 2
+    assert lines[32, 17] == lines[96, 238] != lines[96, 17] == lines[32, 238]
+
+
 def test_a_t_is_its_bar_and_its_stem():
     lines = line_labels(_meeting([(64, 10), (64, 117), (117, 64)]))
     assert lines is not None and lines.max() == 2
@@ -199,7 +210,8 @@ def _crossing_bands(seed, degrees, spread, n=1600, length=6.0):
     return X, truth, across.argmin(1)
 
 
-@pytest.mark.parametrize("seed, degrees, spread", [(0, 45, 0.05), (1, 45, 0.1), (1, 60, 0.15), (0, 90, 0.2)])
+@pytest.mark.parametrize("seed, degrees, spread",
+                         [(0, 30, 0.05), (1, 30, 0.1), (0, 45, 0.05), (1, 45, 0.1), (1, 60, 0.15), (0, 90, 0.2)])
 def test_points_of_two_bands_crossing_at_a_slant_are_two_clusters(seed, degrees, spread):
     """At a slant, each band's pieces beyond the crossing head into the other band's: they were joined again as one
     line continued (one cluster at 45 degrees); specks the area map cut off beside a band made a third cluster."""

@@ -6,7 +6,8 @@ each line through its crossings, and so does this step. The skeleton of a
 connected area thin enough to be lines (``MAX_FILL``, ``MIN_EXTENT``), made
 of the area smoothed at half its width so ragged edges grow no spurs, is cut
 at its junctions into branches; a short branch between two junctions is part
-of one crossing. At a junction where the branches at least ``MIN_LENGTH``
+of one crossing (a longer one between two forks whose lines go on through
+it: lines crossing at a narrow slant). At a junction where the branches at least ``MIN_LENGTH``
 widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
 pair is one line going through; where ``CROWDED`` or more meet (crossings close
@@ -34,6 +35,7 @@ from .raster import spread_labels
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
+FORK_SPAN = 4.0  # two forks up to this many widths apart may be one crossing at a narrow slant (30 degrees: 3.7)
 RAY = 6.0  # branches at least this many widths long are lines: three or more meeting at a point stay apart
 CROWDED = 6  # a junction of this many branches or more holds several crossings: the pairs that go through split it
 MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds no crossing worth the skeleton
@@ -103,6 +105,12 @@ def line_labels(mask):
     length = np.bincount(branches.ravel(), minlength=n_branches + 1)
     long = length >= MIN_LENGTH * width
     long[0] = False
+    slants = _slant_links(hubs, branches, length, long, width)
+    if slants.any():
+        hubs, branches, n_hubs, n_branches = _split_at((hubs > 0) | slants[branches], skeleton)
+        length = np.bincount(branches.ravel(), minlength=n_branches + 1)
+        long = length >= MIN_LENGTH * width
+        long[0] = False
     touching = ndimage.grey_dilation(branches, footprint=EIGHT)
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
@@ -146,19 +154,56 @@ def _hubs_and_branches(skeleton, junctions, width):
     A short branch (under ``MIN_LENGTH`` widths) joining two hubs is part of one crossing, not a line: where two
     lines cross at a slant, or two rings touch, the skeleton forks twice, a short stretch apart."""
     hub = ndimage.distance_transform_edt(~junctions) <= width
-    hubs, n_hubs = ndimage.label(hub, structure=EIGHT)
-    branches, n_branches = ndimage.label(skeleton & ~hub, structure=EIGHT)
-    touching = ndimage.grey_dilation(branches, footprint=EIGHT)
-    at = hub & (touching > 0)
-    meetings = np.unique(touching[at].astype(np.int64) * (n_hubs + 1) + hubs[at])
-    linking = np.bincount(meetings // (n_hubs + 1), minlength=n_branches + 1) >= 2
+    hubs, branches, n_hubs, n_branches = _split_at(hub, skeleton)
+    _, branch_of = _meetings(hubs, branches)
+    linking = np.bincount(branch_of, minlength=n_branches + 1) >= 2
     linking &= np.bincount(branches.ravel(), minlength=n_branches + 1) < MIN_LENGTH * width
     linking[0] = False
     if linking.any():
-        hub |= linking[branches]
-        hubs, n_hubs = ndimage.label(hub, structure=EIGHT)
-        branches, n_branches = ndimage.label(skeleton & ~hub, structure=EIGHT)
+        return _split_at(hub | linking[branches], skeleton)
     return hubs, branches, n_hubs, n_branches
+
+
+def _split_at(hub, skeleton):
+    """The hub pixels' connected hubs and the skeleton's branches off them, each labelled, and their numbers."""
+    hubs, n_hubs = ndimage.label(hub, structure=EIGHT)
+    branches, n_branches = ndimage.label(skeleton & ~hub, structure=EIGHT)
+    return hubs, branches, n_hubs, n_branches
+
+
+def _meetings(hubs, branches):
+    """Each (hub, branch) pair that touch: their hub ids and branch ids."""
+    touching = ndimage.grey_dilation(branches, footprint=EIGHT)
+    at = (hubs > 0) & (touching > 0)
+    n = int(hubs.max()) + 1
+    meetings = np.unique(touching[at].astype(np.int64) * n + hubs[at])
+    return meetings % n, meetings // n
+
+
+def _slant_links(hubs, branches, length, long, width):
+    """Branches (a mask over their ids) that join two forks into one crossing of two lines at a narrow slant.
+
+    The narrower the slant, the longer the stretch where two crossing lines
+    run as one, and the skeleton forks at either end of it, farther apart than
+    a short branch (``MIN_LENGTH`` widths). A branch under ``FORK_SPAN`` widths
+    joining two forks, each of three branches, is one crossing with them when
+    the forks' four other branches are long and pair up through it
+    (``_straight_pairs``), two lines going on."""
+    hub_of, branch_of = _meetings(hubs, branches)
+    degree = np.bincount(hub_of, minlength=int(hubs.max()) + 1)
+    links = np.zeros(len(length), bool)
+    for branch in np.flatnonzero((np.bincount(branch_of, minlength=len(length)) == 2) & (length < FORK_SPAN * width)):
+        forks = hub_of[branch_of == branch]
+        if (degree[forks] != 3).any():
+            continue
+        others = np.setdiff1d(branch_of[np.isin(hub_of, forks)], [branch])
+        if len(others) != 4 or not long[others].all():
+            continue
+        joined = np.isin(hubs, forks) | (branches == branch)
+        centre = np.array(ndimage.center_of_mass(joined))
+        ends = {b: branch_end(branches, b, centre, width) for b in others}
+        links[branch] = len(_straight_pairs(ends)) == 2
+    return links
 
 
 def _subsampled_lines(mask):
