@@ -192,3 +192,15 @@ def test_two_arcs_of_different_density_whose_ends_meet_stay_apart():
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == len(np.unique(truth))
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.99
+
+
+def test_two_sparse_arcs_side_by_side_whose_ends_come_close_stay_apart():
+    """Two parabolic arcs 1.2 apart, 150 points each: where they rise steeply their ends come within a width of
+    each other, side by side, the chord between them square to both; read as a corner, they were one cluster."""
+    rng = np.random.default_rng(0)
+    x = rng.uniform(-2, 2, (2, 150))
+    X = np.c_[x.ravel(), 0.5 * x.ravel() ** 2 + np.repeat([0.0, 1.2], 150) + rng.normal(0, 0.15, 300)]
+    truth = np.repeat([0, 1], 150)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9

@@ -24,7 +24,9 @@ takes the next stub on its heading (turned, a sparse line falls into a row
 of stubs). Two line ends that turn into each other by up to ``CORNER`` are
 one line bent at a corner (a zigzag cut near its corner: the kernel
 brightens a corner's inside, so the density dips beyond it) when they lie
-within ``CORNER_GAP`` widths of each other, no third line ends within
+within ``CORNER_GAP`` widths of each other and of the point where their
+headings cross ahead of both (two lines side by side, their ends parallel,
+make no corner), no third line ends within
 ``ALONE`` widths (where three or more ends meet, lines cross or radiate),
 the points around the corner run on at ``JUNCTION`` of the pieces' points
 per length or more (the tails of two elongated blobs do not), the pieces
@@ -133,12 +135,16 @@ def _line_ends(pieces, counts):
 
 
 def _corner(counts, ends, i, j):
-    """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, their pieces'
-    points per length within ``SAME`` times each other's, no third end within ``ALONE`` widths of their middle, and
-    the points within a width of it at ``JUNCTION`` of the pieces' points per length or more."""
-    (_, (tip_a, *_), width_a, per_a), (_, (tip_b, *_), width_b, per_b) = ends[i], ends[j]
+    """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, heading into it (each
+    end's tangent meets the other's ahead of both, within as many widths: the ends of two lines side by side head
+    past each other), their pieces' points per length within ``SAME`` times each other's, no third end within
+    ``ALONE`` widths of their middle, and the points within a width of it at ``JUNCTION`` of the pieces' points per
+    length or more."""
+    (_, (tip_a, heading_a, _), width_a, per_a), (_, (tip_b, heading_b, _), width_b, per_b) = ends[i], ends[j]
     width = max(width_a, width_b)
     if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width or max(per_a, per_b) > SAME * min(per_a, per_b):
+        return False
+    if not _meet_ahead(tip_a, heading_a, tip_b, heading_b, CORNER_GAP * width):
         return False
     middle = (tip_a + tip_b) / 2
     tips = np.array([end[1][0] for end in ends])
@@ -147,6 +153,15 @@ def _corner(counts, ends, i, j):
     rows, cols = np.ogrid[: counts.shape[0], : counts.shape[1]]
     around = (rows - middle[0]) ** 2 + (cols - middle[1]) ** 2 <= width**2
     return counts[around].sum() / (2 * width) >= JUNCTION * min(per_a, per_b)
+
+
+def _meet_ahead(tip_a, heading_a, tip_b, heading_b, reach):
+    """Whether the rays from two tips along their (unit) headings cross ahead of both, within ``reach`` of each."""
+    turn = np.c_[heading_a, -heading_b]
+    if abs(np.linalg.det(turn)) < 1e-6:
+        return False
+    ahead = np.linalg.solve(turn, tip_b - tip_a)
+    return bool(np.all((ahead > 0) & (ahead <= reach)))
 
 
 def _stubs(pieces, ends, counts):
