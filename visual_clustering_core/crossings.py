@@ -7,8 +7,8 @@ connected area thin enough to be lines (``MAX_FILL``, ``MIN_EXTENT``), made
 of the area smoothed at half its width so ragged edges grow no spurs, is cut
 at its junctions into branches; a short branch between two junctions is part
 of one crossing (a longer one between two forks whose lines go on through
-it: lines crossing at a narrow slant). At a junction where the branches at least ``MIN_LENGTH``
-widths long pair up, four or more of them, each carried on along its own
+it: lines crossing at a narrow slant). At a junction where the branches at
+least ``MIN_LENGTH`` widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
 pair is one line going through; where ``CROWDED`` or more meet (crossings close
 together), the pairs that go through, two at least. Where they do not, but three or more of them
@@ -64,7 +64,7 @@ def split_crossings(areas):
         split.append(np.unique(areas[box][mask]))
         out[box][mask] = lines[mask] - 1 + next_id
         next_id += int(lines.max())
-        crossing += [max(crossing) + 1] * int(lines.max())
+        crossing += [len(split)] * int(lines.max())
     if split:
         out = _orphans_to_lines(out, np.unique(np.concatenate(split)), first_line)
     return out, np.array(crossing, np.int32)
@@ -73,7 +73,7 @@ def split_crossings(areas):
 def _orphans_to_lines(areas, split, first_line):
     """The areas with the pieces that clusters split into lines (ids ``split``) held apart from the lines' area (specks
     the area map cut off beside a band) given the nearest line's id (ids from ``first_line`` on)."""
-    orphans = np.isin(areas, split[split > 0])
+    orphans = np.isin(areas, split)
     if not orphans.any():
         return areas
     _, (rows, cols) = ndimage.distance_transform_edt(areas < first_line, return_indices=True)
@@ -102,15 +102,11 @@ def line_labels(mask):
     hubs, branches, n_hubs, n_branches = _hubs_and_branches(skeleton, junctions, width)
     if n_branches < 3:
         return None
-    length = np.bincount(branches.ravel(), minlength=n_branches + 1)
-    long = length >= MIN_LENGTH * width
-    long[0] = False
+    length, long = _lengths(branches, n_branches, width)
     slants = _slant_links(hubs, branches, length, long, width)
     if slants.any():
         hubs, branches, n_hubs, n_branches = _split_at((hubs > 0) | slants[branches], skeleton)
-        length = np.bincount(branches.ravel(), minlength=n_branches + 1)
-        long = length >= MIN_LENGTH * width
-        long[0] = False
+        length, long = _lengths(branches, n_branches, width)
     touching = ndimage.grey_dilation(branches, footprint=EIGHT)
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
@@ -162,6 +158,14 @@ def _hubs_and_branches(skeleton, junctions, width):
     if linking.any():
         return _split_at(hub | linking[branches], skeleton)
     return hubs, branches, n_hubs, n_branches
+
+
+def _lengths(branches, n_branches, width):
+    """Each branch's length (pixels; index 0 the rest) and whether it is at least ``MIN_LENGTH`` widths long."""
+    length = np.bincount(branches.ravel(), minlength=n_branches + 1)
+    long = length >= MIN_LENGTH * width
+    long[0] = False
+    return length, long
 
 
 def _split_at(hub, skeleton):
