@@ -547,9 +547,9 @@ def turned(X, degrees):
     return X @ np.array([[np.cos(turn), -np.sin(turn)], [np.sin(turn), np.cos(turn)]]).T
 
 
-def with_far_outliers(X):
+def with_far_outliers(X, seed=0):
     """X and 0.5% more points 2.8 to 4 plot widths from its middle, in random directions (X's rows come first)."""
-    rng = np.random.default_rng(0)
+    rng = np.random.default_rng(seed)
     k = max(1, len(X) // 200)
     turns, radii = rng.uniform(0, 2 * np.pi, k), 4 * np.ptp(X, axis=0).max() * rng.uniform(0.7, 1, (k, 1))
     return np.r_[X, X.mean(0) + radii * np.c_[np.cos(turns), np.sin(turns)]]

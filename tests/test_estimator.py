@@ -393,6 +393,17 @@ def test_far_outliers_all_around_the_plot_are_noise_and_the_rest_is_clustered_as
     assert np.array_equal(labels[: len(X)], expected) and adjusted_mutual_info_score(truth, expected) >= 0.99
 
 
+def test_far_outliers_on_every_side_are_noise_however_close_to_each_other():
+    """37 points (0.5%) 2.8 to 4 plot widths around three spirals: the bulk grown as a box took one of them in and
+    reached out to the others beside it, till it held them all and the spirals were drawn 30 pixels wide (0.78)."""
+    X, truth = person_suite.load("three spirals (30k)")
+    X, truth = X[::4], truth[::4]
+    with pytest.warns(UserWarning, match=f"37 of {len(X) + 37} points lie far from all the others"):
+        labels = VisualClustering().fit_predict(person_suite.with_far_outliers(X, seed=7))
+    assert np.all(labels[len(X):] == -1)
+    assert adjusted_mutual_info_score(truth, labels[: len(X)]) >= 0.99
+
+
 @pytest.mark.parametrize("where", [(0.0, 0.0), (3.0, 2.0), (12.0, 6.0)], ids=["in a blob", "between blobs", "alone"])
 def test_a_stack_of_copies_of_a_point_is_one_dot(where):
     """300 copies of one point (duplicate images share an embedding) are a dot in the plot: the blobs are found as

@@ -10,6 +10,7 @@ from dataclasses import dataclass
 import numpy as np
 from scipy import ndimage
 from scipy.spatial import ConvexHull, QhullError, cKDTree
+from skimage.measure import block_reduce
 
 from .lattice import spread_offsets, spread_share
 
@@ -19,6 +20,7 @@ SMOOTHING = 4.0
 MAX_SIGMA = 16.0
 FAR_GAP = 2.0  # points farther from the bulk of the plot than this many times its longer side...
 FAR_SHARE = 0.01  # ...are left off the grid when they hold at most this share of the points: far outliers
+FAR_GRID = 128  # they are sought on the occupied pixels pooled to at most this many blocks a side
 MIN_CELL = 0.1  # a lattice of coordinates with a step under this many pixels does not show on the grid
 STACK = 4.0  # a pixel holding this many Poisson sd (plus as many points) over the fullest of its 8 neighbours is a stack
 _RING = np.array([[1, 1, 1], [1, 0, 1], [1, 1, 1]], bool)
@@ -98,31 +100,39 @@ def bulk_window(counts, transform):
     """The data window (lo, hi) of the plot without its far outliers, or None when it has none.
 
     A few points far from the rest squash them into a corner of the plot, a
-    few pixels wide, where no clusters can be told apart. The bulk is grown
-    from the box of the narrowest stretches, along either axis, holding all but
-    ``FAR_SHARE`` of the points: each time, to every occupied pixel within
-    ``FAR_GAP`` times the box's longer side of it. When the points left beyond
-    hold at most ``FAR_SHARE`` of them, they are far outliers, on one side of
-    the plot or all around it, and the window is the bulk's, as a person zooms
-    in on the bulk of a plot."""
+    few pixels wide, where no clusters can be told apart. The bulk starts as
+    the occupied pixels in the box of the narrowest stretches, along either
+    axis, holding all but ``FAR_SHARE`` of the points, and takes in every
+    occupied pixel within ``FAR_GAP`` times that box's longer side of it, again
+    and again. When the points left beyond hold at most ``FAR_SHARE`` of them,
+    they are far outliers, on one side of the plot or all around it, and the
+    window is the bulk's, as a person zooms in on the bulk of a plot. (Growing
+    the box instead let one outlier taken in stretch it towards all the others
+    around the plot.) The bulk is grown on the occupied pixels pooled to at most
+    ``FAR_GRID`` blocks a side, so it stays cheap on any grid."""
     total = counts.sum()
     if total == 0:
         return None
     box = np.array([_narrowest(counts.sum(axis=0)), _narrowest(counts.sum(axis=1))])  # (first, last): x, y
+    step = -(-counts.shape[0] // FAR_GRID)
+    occupied = counts > 0
+    bulk = np.zeros_like(occupied)
+    inside = np.s_[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1]
+    bulk[inside] = occupied[inside]
+    occupied, bulk = (block_reduce(image, (step, step), np.max) for image in (occupied, bulk))
+    reach = FAR_GAP * (box[:, 1] - box[:, 0] + 1).max() / step + 1  # blocks: the one more for their own width
     while True:
-        beyond = counts > 0
-        beyond[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1] = False
-        pixels = np.flip(np.argwhere(beyond), axis=1)  # (x, y) of each occupied pixel off the box
-        off = np.maximum(box[:, 0] - pixels, pixels - box[:, 1])  # pixels off the box, per axis (0 within its span)
-        near = pixels[np.hypot(*np.maximum(off, 0).T) <= FAR_GAP * (box[:, 1] - box[:, 0] + 1).max()]
-        if len(near) == 0:
+        near = occupied & ~bulk & (ndimage.distance_transform_edt(~bulk) <= reach)
+        if not near.any():
             break
-        box = np.c_[np.minimum(box[:, 0], near.min(axis=0)), np.maximum(box[:, 1], near.max(axis=0))]
-    held = counts[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1].sum()
+        bulk |= near
+    bulk = (counts > 0) & np.kron(bulk, np.ones((step, step), bool))[: counts.shape[0], : counts.shape[1]]
+    held = counts[bulk].sum()
     if held == total or total - held > FAR_SHARE * total:
         return None
+    rows, cols = np.flatnonzero(bulk.any(axis=1)), np.flatnonzero(bulk.any(axis=0))
     lo, hi = (np.array([transform.pixel_edge(pixel, axis) for axis, pixel in enumerate(edge)])
-              for edge in (box[:, 0], box[:, 1] + 1))
+              for edge in ((cols[0], rows[0]), (cols[-1] + 1, rows[-1] + 1)))
     return lo, hi
 
 
