@@ -204,3 +204,13 @@ def test_two_sparse_arcs_side_by_side_whose_ends_come_close_stay_apart():
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 2
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
+def test_a_blob_with_a_ragged_edge_is_no_line_for_a_sparse_blob_to_continue():
+    """A dense blob touching a sparse one, turned 30 degrees: the dense blob's area came out ragged, its edge so long
+    that, measured by it, it was as thin as a line, and the sparse blob beside it a stub on its way (one cluster;
+    measured by its smoothed skeleton, it is a third as wide as its box's diagonal: no line)."""
+    X, truth = person_suite.load("dense and sparse blob touching (3000)")
+    model = VisualClustering().fit(person_suite.turned(X, 30))
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.8

@@ -4,7 +4,9 @@ Points spread at random along a line thin out here and there: the network's
 area leaves a gap there, or the density dips to a significant valley, and
 the line falls into pieces (a sparse ring, a spiral arm, a line beside a
 blob). A person follows the line across. Two clusters whose areas are line
-pieces (``crossings.long_enough``) are one when an end of each, carried on
+pieces (``crossings.long_enough``; but a piece filling over half its box
+that spans fewer than ``ROUND`` of the widths its smoothed skeleton shows is
+a blob, whose ragged edge made it look thin) are one when an end of each, carried on
 along its tangent and curvature, heads for the other's end within
 ``crossings.STRAIGHT``, the two curving on as one curve (not an S-bend, as
 the inner ends of spiral arms facing each other make); the two ends lie
@@ -38,7 +40,7 @@ S-bend test: fitted over the bend, a corner's ends turn by chance.
 import numpy as np
 from scipy import ndimage
 
-from .crossings import EIGHT, STRAIGHT, area_width, branch_end, deviation, long_enough, skeleton_of
+from .crossings import EIGHT, MAX_FILL, STRAIGHT, area_width, branch_end, deviation, long_enough, skeleton_of
 from .groups import find_root
 
 MAX_GAP = 3.0
@@ -53,6 +55,7 @@ CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,
 ALONE = 2.0  # no third line end lies within this many widths of their middle,
 JUNCTION = 0.5  # and the points within a width of it run on at this share of the pieces' points per length
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
+ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
 
 
 def join_continued_lines(areas, counts, sigma, crossing=None):
@@ -121,7 +124,7 @@ def _line_ends(pieces, counts):
             if not long_enough(mask):
                 continue
             skeleton, width = skeleton_of(mask)
-            if skeleton is None:
+            if skeleton is None or (mask.mean() > MAX_FILL and np.hypot(*mask.shape) < ROUND * width):
                 continue
             per_pixel = counts[box][inner][mask].sum() / skeleton.sum()
             offset = np.array([box[0].start + inner[0].start, box[1].start + inner[1].start])
