@@ -116,17 +116,14 @@ def bulk_window(counts, transform):
     box = np.array([_narrowest(counts.sum(axis=0)), _narrowest(counts.sum(axis=1))])  # (first, last): x, y
     step = -(-counts.shape[0] // FAR_GRID)
     occupied = counts > 0
-    bulk = np.zeros_like(occupied)
+    start = np.zeros_like(occupied)
     inside = np.s_[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1]
-    bulk[inside] = occupied[inside]
-    occupied, bulk = (block_reduce(image, (step, step), np.max) for image in (occupied, bulk))
+    start[inside] = occupied[inside]
+    blocks, bulk = (block_reduce(image, (step, step), np.max) for image in (occupied, start))
     reach = FAR_GAP * (box[:, 1] - box[:, 0] + 1).max() / step + 1  # blocks: the one more for their own width
-    while True:
-        near = occupied & ~bulk & (ndimage.distance_transform_edt(~bulk) <= reach)
-        if not near.any():
-            break
+    while (near := blocks & ~bulk & (ndimage.distance_transform_edt(~bulk) <= reach)).any():
         bulk |= near
-    bulk = (counts > 0) & np.kron(bulk, np.ones((step, step), bool))[: counts.shape[0], : counts.shape[1]]
+    bulk = occupied & np.kron(bulk, np.ones((step, step), bool))[: counts.shape[0], : counts.shape[1]]
     held = counts[bulk].sum()
     if held == total or total - held > FAR_SHARE * total:
         return None
