@@ -147,6 +147,16 @@ def test_a_blob_in_a_bowl_stays_apart_however_it_is_turned(degrees):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
 
 
+def test_evenly_spaced_spiral_arms_stay_apart_when_the_plot_is_stretched():
+    """Stretched to 1.6 times its width, a spiral's arms run closer across than its points step along them: the pass
+    between two arms is on a thin line, where only a deeper dip parted them, and the empty band between them was
+    not read (one cluster before)."""
+    X, truth = person_suite.load("three evenly spaced spirals (312)")
+    model = VisualClustering().fit(X * [1.6, 1.0])
+    assert model.n_clusters_ == 3
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
 def test_blobs_of_forty_points_part_where_only_a_kernel_finer_than_they_are_shows_the_gap():
     """Fifteen blobs of 40 points (nine in a ring): the kernel, chosen to hold about as many points as a blob, shows
     no dip between neighbours; at half of it the dip is deep (below 0.4 of the lower peak) at z 2.5-2.9, and parts

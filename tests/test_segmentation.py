@@ -307,6 +307,15 @@ def test_an_empty_channel_along_the_whole_boundary_parts_evenly_spread_groups():
     assert not Corridor(counts, 6.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=20)
 
 
+def test_a_channel_narrower_than_half_the_kernel_is_found_by_the_narrower_band():
+    """At sigma 12 the wider band (6 pixels either side) holds the points beside a 6-pixel channel, half of what it
+    would hold without one; the narrower band (3 pixels either side) holds none."""
+    regions, counts = _halves(channel=6)
+    assert Corridor(counts, 12.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=10)
+    regions, counts = _halves(channel=0)
+    assert not Corridor(counts, 12.0, Regions(regions)).empty([1], [2], 0.5, 3.0, typical=10)
+
+
 def test_a_channel_too_short_to_hold_half_a_kernels_points_is_left_to_the_pass():
     """12 rows: the band would hold about 8 points, under half of a typical kernel's 30, not under half of 10."""
     regions, counts = _halves(channel=10, rows=12)

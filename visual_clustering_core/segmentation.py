@@ -83,7 +83,7 @@ RIDGE_WIDTH = 2.0  # a pass is on a thin line when the density's profile across 
 RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across it
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
 NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
-CORRIDOR = 0.5  # the band along a boundary tested for a corridor of few points: this many sigma either side
+CORRIDOR = (0.5, 0.25)  # the bands along a boundary tested for a corridor of few points: these many sigma either side
 PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
 FIRM = 0.9  # two groups kept apart where their dip holds this fraction of the significance stay apart below
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
@@ -189,9 +189,13 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     than the kernel, which blurs them into one) are, for a deep dip only. A
     pass below ``persistence`` whose dip is not significant for one kernel's
     points keeps two groups apart where the area there is narrower than
-    ``NECK`` of the thinner group's thickness (``Neck``), or when the band
-    along their whole boundary holds fewer than ``RIDGE_PERSISTENCE`` of the
-    points the lower group's spread would put there, significantly (``Corridor``).
+    ``NECK`` of the thinner group's thickness (``Neck``); so does a band
+    along their whole boundary that holds fewer than ``RIDGE_PERSISTENCE`` of
+    the points the lower group's spread would put there, significantly
+    (``Corridor``), tested wherever the pass is below ``persistence`` (on a
+    thin line too: stretched, the arms of a spiral run closer than their
+    steps) and between compact groups with no dip at sigma (a channel
+    narrower than the kernel).
     A dip seen only finer or along the boundary must also show in the profile
     of the points across the boundary (``Profile``): a uniform shape's noise
     bumps dip so by chance, while its profile has no valley.
@@ -265,8 +269,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         dip = ((finer or small) and resolved
                and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
                             significance, evidence, points, scales.typical, deep_only=not finer))
-        dip = dip or (below and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep),
-                                               significance, scales.typical))
+        dip = dip or ((finer or level < persistence * top)
+                      and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
+                                         scales.typical))
         near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
         if dip and profile.valley(members[lower], members[upper], near, pixel, persistence):
             continue
@@ -538,23 +543,28 @@ class Corridor(_PairTest):
     """
 
     def empty(self, lower, upper, persistence, significance, typical):
-        """Whether the points within ``CORRIDOR`` x sigma of the boundary between two groups (lists of region ids),
-        per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by ``significance``
-        standard deviations of the band's share of the two counts (binomial, under an even spread); the band must be
-        expected to hold half a typical kernel's points (``typical``) at least, as a few points are no measure."""
+        """Whether the points within one of the ``CORRIDOR`` widths (x sigma) of the boundary between two groups
+        (lists of region ids), per pixel, are below ``persistence`` of the lower group's points per pixel elsewhere, by
+        ``significance`` standard deviations of the band's share of the two counts (binomial, under an even spread);
+        the band must be expected to hold half a typical kernel's points (``typical``) at least, as a few points are
+        no measure. The narrower band finds a channel narrower than the wider one, whose edges would fill it."""
         box, inside_lower, inside_upper, edge = self.regions.boundary(lower, upper)
         if not edge.any():
             return False
-        band = (ndimage.distance_transform_edt(~edge) <= CORRIDOR * self.sigma) & (inside_lower | inside_upper)
+        distance = ndimage.distance_transform_edt(~edge)
         counts = self.counts[box]
-        rest = inside_lower & ~band
-        if not rest.any():
-            return False
-        seen, elsewhere = counts[band].sum(), counts[rest].sum()
-        share = band.sum() / (band.sum() + rest.sum())  # of the points, under an even spread
-        expected = (seen + elsewhere) * share
-        return (expected >= typical / 2 and seen < persistence * expected
-                and expected - seen >= significance * np.sqrt(expected * (1 - share)))
+        for width in CORRIDOR:
+            band = (distance <= width * self.sigma) & (inside_lower | inside_upper)
+            rest = inside_lower & ~band
+            if not rest.any():
+                continue
+            seen, elsewhere = counts[band].sum(), counts[rest].sum()
+            share = band.sum() / (band.sum() + rest.sum())  # of the points, under an even spread
+            expected = (seen + elsewhere) * share
+            if (expected >= typical / 2 and seen < persistence * expected
+                    and expected - seen >= significance * np.sqrt(expected * (1 - share))):
+                return True
+        return False
 
 
 class Profile(_PairTest):
