@@ -147,6 +147,22 @@ def test_a_blob_in_a_bowl_stays_apart_however_it_is_turned(degrees):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
 
 
+@pytest.mark.parametrize("drawn", ["rounded to 60 values", "stretched 1.6:1"])
+def test_a_blob_in_a_bowl_stays_apart_rounded_or_stretched(drawn):
+    """Read along a straight band from the blob through the pass, the profile sums the bowl's arms rising beside the
+    blob with the channel, and reads no valley at the lowest pass (one cluster before); read across the boundary, it
+    follows the channel round the blob."""
+    X, truth = person_suite.load("blob in a bowl, a narrow channel between")
+    if drawn == "stretched 1.6:1":
+        X = X * [1.6, 1.0]
+    else:
+        step = np.ptp(X, axis=0).max() / 60
+        X = np.round(X / step) * step
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
 def test_evenly_spaced_spiral_arms_stay_apart_when_the_plot_is_stretched():
     """Stretched to 1.6 times its width, a spiral's arms run closer across than its points step along them: the pass
     between two arms is on a thin line, where only a deeper dip parted them, and the empty band between them was

@@ -61,9 +61,7 @@ def test_a_crowded_site_spreads_over_more_of_its_cell_than_a_lone_point():
 @pytest.mark.parametrize(
     "name",
     ["sine string of 20 Gaussians", "Gaussians of different spread",
-     pytest.param("3x3 squares with thin gaps", marks=pytest.mark.xfail(
-         strict=True, reason="6 clusters for 9 (AMI 0.88): rounded, one gap between two rows of squares is a single "
-         "empty row of sites; the density shows it, but the network's area bridges it and the rows' merge passes")),
+     "3x3 squares with thin gaps",
      "20 Gaussians (3000)", "15 overlapping Gaussians (5k)"],
 )
 def test_values_rounded_to_a_coarse_lattice_are_clustered_as_before_rounding(name):

@@ -84,6 +84,7 @@ RIDGE_FLATNESS = 0.3  # ...and curves along it less than this fraction of across
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
 NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = (0.5, 0.25)  # the bands along a boundary tested for a corridor of few points: these many sigma either side
+CURVE = 0.5  # the boundary a curved profile is read across is smoothed at this fraction of the smaller group's radius
 PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
 FIRM = 0.9  # two groups kept apart where their dip holds this fraction of the significance stay apart below
 REACHED = 1e-3  # a pixel is reached by the points when their density there is this fraction of one point's peak
@@ -587,7 +588,8 @@ class Profile(_PairTest):
         (within a standard deviation of its Poisson count), in bins a third of the way between them (and one sigma)
         long; the band is as wide as the smaller group's area's diameter. Where the line leaves the two groups' area,
         the image is not in the upper group, or a bin at its ends holds fewer than ``PROFILE_POINTS``, the profile
-        tells nothing: a valley."""
+        tells nothing: a valley. Where the straight band reads none, the profile across the boundary itself may
+        (``_curved_valley``): the band also sums the banks of a channel that curves around the lower group."""
         box, inside_lower, inside_upper = self.regions.crop(lower, upper)
         corner = (box[0].start, box[1].start)
         start, at_pass = (np.subtract(np.unravel_index(p, self.regions.labels.shape), corner) for p in (peak, pixel))
@@ -608,7 +610,35 @@ class Profile(_PairTest):
         level = weight[np.abs(at - length) <= half].sum()
         if top < PROFILE_POINTS:
             return True
-        return level < persistence * top + np.sqrt(level)  # within a standard deviation of a valley
+        if level < persistence * top + np.sqrt(level):  # within a standard deviation of a valley
+            return True
+        return _curved_valley(counts, self.sigma, inside_lower, inside_upper, at_pass, length, half, persistence)
+
+
+def _curved_valley(counts, sigma, inside_lower, inside_upper, at_pass, length, half, persistence):
+    """Whether the profile of two groups (masks, with ``counts``) across their boundary dips at the pass below
+    ``persistence`` of its lower end (within a standard deviation): the points per pixel at 0 and at ``length``
+    either side of the boundary, in bins ``half`` wide, where the nearest boundary pixel is within the smaller
+    group's radius of the pass (``at_pass``). The boundary is that of the two masks smoothed at ``CURVE`` of that
+    radius (sigma at least), so that it cannot wind between the points of a uniform shape's chance gap; a channel
+    that curves around a blob is smooth at that scale and stays empty all along it."""
+    inside = inside_lower | inside_upper
+    radius = np.sqrt(min(inside_lower.sum(), inside_upper.sum()) / np.pi)
+    smooth = max(sigma, CURVE * radius)
+    side = (ndimage.gaussian_filter(inside_lower.astype(np.float64), smooth)
+            > ndimage.gaussian_filter(inside_upper.astype(np.float64), smooth))
+    edge = _meeting(side & inside, ~side & inside)
+    if not edge.any():
+        return False
+    distance, (rows, cols) = ndimage.distance_transform_edt(~edge, return_indices=True)
+    across = np.where(side, -distance, distance)
+    near = inside & (np.hypot(rows - at_pass[0], cols - at_pass[1]) <= radius)
+    bins = [near & (np.abs(across - t) <= half) for t in (-length, 0.0, length)]
+    held, pixels = [counts[b].sum() for b in bins], [b.sum() for b in bins]
+    if min(held[0], held[2]) < PROFILE_POINTS or min(pixels) == 0:
+        return False
+    top = min(held[0] / pixels[0], held[2] / pixels[2])
+    return held[1] / pixels[1] < persistence * top + np.sqrt(held[1]) / pixels[1]
 
 
 def _on_line(inside, start, end):
