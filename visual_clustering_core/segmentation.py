@@ -553,9 +553,9 @@ class Corridor(_PairTest):
         if not edge.any():
             return False
         distance = ndimage.distance_transform_edt(~edge)
-        counts = self.counts[box]
+        counts, inside = self.counts[box], inside_lower | inside_upper
         for width in CORRIDOR:
-            band = (distance <= width * self.sigma) & (inside_lower | inside_upper)
+            band = (distance <= width * self.sigma) & inside
             rest = inside_lower & ~band
             if not rest.any():
                 continue
@@ -603,7 +603,8 @@ class Profile(_PairTest):
         counts = self.counts[box]
         rows, cols = np.nonzero(inside & (counts > 0))
         offset = np.c_[rows, cols] - start
-        band = np.abs(offset @ across) <= np.sqrt(min(inside_lower.sum(), inside_upper.sum()) / np.pi)
+        radius = np.sqrt(min(inside_lower.sum(), inside_upper.sum()) / np.pi)  # the smaller group's
+        band = np.abs(offset @ across) <= radius
         at, weight = offset[band] @ along, counts[rows, cols][band]
         half = max(self.sigma, 2 * length / 3) / 2
         top = min(weight[np.abs(at - t) <= half].sum() for t in (0.0, 2 * length))
@@ -612,18 +613,18 @@ class Profile(_PairTest):
             return True
         if level < persistence * top + np.sqrt(level):  # within a standard deviation of a valley
             return True
-        return _curved_valley(counts, self.sigma, inside_lower, inside_upper, at_pass, length, half, persistence)
+        return _curved_valley(counts, self.sigma, inside_lower, inside_upper, at_pass, length, half, radius,
+                              persistence)
 
 
-def _curved_valley(counts, sigma, inside_lower, inside_upper, at_pass, length, half, persistence):
+def _curved_valley(counts, sigma, inside_lower, inside_upper, at_pass, length, half, radius, persistence):
     """Whether the profile of two groups (masks, with ``counts``) across their boundary dips at the pass below
     ``persistence`` of its lower end (within a standard deviation): the points per pixel at 0 and at ``length``
-    either side of the boundary, in bins ``half`` wide, where the nearest boundary pixel is within the smaller
-    group's radius of the pass (``at_pass``). The boundary is that of the two masks smoothed at ``CURVE`` of that
+    either side of the boundary, in bins ``half`` wide, where the nearest boundary pixel is within ``radius`` (the
+    smaller group's) of the pass (``at_pass``). The boundary is that of the two masks smoothed at ``CURVE`` of that
     radius (sigma at least), so that it cannot wind between the points of a uniform shape's chance gap; a channel
     that curves around a blob is smooth at that scale and stays empty all along it."""
     inside = inside_lower | inside_upper
-    radius = np.sqrt(min(inside_lower.sum(), inside_upper.sum()) / np.pi)
     smooth = max(sigma, CURVE * radius)
     side = (ndimage.gaussian_filter(inside_lower.astype(np.float64), smooth)
             > ndimage.gaussian_filter(inside_upper.astype(np.float64), smooth))
