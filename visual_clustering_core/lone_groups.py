@@ -45,14 +45,15 @@ CLOSE = 2.0  # ...whose strays join it when their spacing is at most this many t
 def lone_groups(grown, counts, min_cluster_size):
     """The grown label map (0: none, ids > 0) with each lone group of the occupied pixels outside every cluster of
     ``SIZE`` x ``min_cluster_size`` dots or more (``counts`` the dots per pixel) given an id of its own, and each lone
-    group of such pixels and one cluster of fewer than ``PART`` x that many dots given that cluster's id."""
+    group of such pixels and one cluster of fewer than ``PART`` x that many dots given that cluster's id (so strays
+    fewer than a lone group's may join a small cluster they lie around; fewer than ``min_cluster_size`` stay noise)."""
     occupied, least = counts > 0, SIZE * min_cluster_size
     held = np.bincount(grown.ravel(), weights=counts.ravel())
     # a cluster smaller than a lone group may be the piece of one the area map marked: its points count as strays
     small = held < least
     small[0] = True
     stray = occupied & small[grown]
-    if counts[stray].sum() < least:
+    if counts[stray].sum() < min_cluster_size:
         return grown
     # a cluster a few times larger may be the part of a sparse group the area map marked: it takes part, as itself
     part = (held < PART * least) & ~small
@@ -63,7 +64,7 @@ def lone_groups(grown, counts, min_cluster_size):
     tied[islands[occupied & ~node]] = True
     near[islands[occupied & ~stray]] = True
     node &= ~tied[islands]
-    if counts[node & stray].sum() < least:
+    if counts[node & stray].sum() < min_cluster_size:
         return grown
     where = np.argwhere(node)
     owner = np.where(stray[node], 0, grown[node])
