@@ -83,8 +83,8 @@ def datasets():
 
 def real_projections():
     """(name, X, truth): UMAP and t-SNE plots of scikit-learn's real datasets (standardised features), truth the class;
-    each dataset drawn nine ways (UMAP with four seeds and with 5 and 50 neighbours, t-SNE at three perplexities), as
-    one plot of real data is one draw of the projection's randomness and settings."""
+    each dataset drawn with every one of ``REAL_SEEDS``, ``REAL_NEIGHBOURS`` and ``REAL_PERPLEXITIES``, as one plot of
+    real data is one draw of the projection's randomness and settings."""
     from sklearn import datasets as sk
     from sklearn.manifold import TSNE
     from sklearn.preprocessing import StandardScaler
@@ -152,9 +152,11 @@ def report(rows, command):
     means = ", ".join(f"{m} {np.mean([r['scores'][m] for r in digits]):.3f}" for m in names)
     lines += [f"digits-UMAP, mean over its {len(digits)} seeds: {means}.", ""]
     real = [r for r in rows if r["section"] == "real"]
+    drawn = (f"UMAP seeds {', '.join(map(str, REAL_SEEDS))}, UMAP with {' and '.join(map(str, REAL_NEIGHBOURS))} "
+             f"neighbours, t-SNE at perplexity {', '.join(map(str, REAL_PERPLEXITIES))}")
     lines += [f"**Real data** ({len(real)} UMAP and t-SNE plots of scikit-learn's digits, wine, breast cancer and iris, "
-              "features standardised, each drawn with four UMAP seeds, 5 and 50 UMAP neighbours and three t-SNE "
-              "perplexities; the truth is the class, which a plot may show as several islands a person splits too)", ""]
+              f"features standardised, each drawn as {drawn}; the truth is the class, which a plot may show as "
+              "several islands a person splits too)", ""]
     lines += summary(real, names) + ["", "<details><summary>Per plot</summary>", ""]
     lines += per_dataset(real, names) + ["", "</details>"]
     return "\n".join(lines) + "\n"
