@@ -92,6 +92,15 @@ def test_four_arms_of_which_only_two_go_straight_through_are_that_line_and_two_l
     assert lines[64, 15] == lines[64, 112]
 
 
+def test_the_rays_of_a_five_pointed_star_are_each_a_line():
+    """Neighbouring rays meet at 72 degrees: no two go straight through, though every other ray turns by only 36."""
+    angles = np.radians(15 + 72 * np.arange(5))
+    ends = [tuple(np.round(64 + 54 * np.array([np.sin(a), np.cos(a)])).astype(int)) for a in angles]
+    lines = line_labels(_meeting(ends))
+    assert lines is not None and lines.max() == 5
+    assert len({_line_at(lines, end) for end in ends}) == 5
+
+
 def test_short_arms_meeting_are_one_shape():
     """Arms under ``RAY`` widths long (a blob's stubby limbs) are no lines meeting: the shape stays whole."""
     assert line_labels(_meeting([(34, 64), (82, 40), (82, 88)])) is None

@@ -186,6 +186,18 @@ def test_blobs_of_forty_points_part_where_only_a_kernel_finer_than_they_are_show
     assert VisualClustering().fit(np.asarray(X, float)).n_clusters_ == 4
 
 
+@pytest.mark.parametrize("seed", [101, 102, 103])
+def test_five_rays_from_one_point_are_five_clusters_where_one_ray_stops_short_of_the_others(seed):
+    """The rays start a little way out from their common point. Where the area map joins four of them across that gap
+    but not the fifth, every other ray of the four turns by 36 degrees, half that against the chord between their
+    ends, and they paired into two crossing lines (3 clusters on these draws before); two straight lines turning by
+    more than ``crossings.KINK`` do not go through."""
+    X, truth = person_suite._star(np.random.default_rng(seed), 1_500)
+    model = VisualClustering().fit(np.asarray(X, float))
+    assert model.n_clusters_ == 5
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
 def test_a_bridge_cut_near_the_edge_of_the_grid_needs_no_window_beyond_it():
     """A draw of the 3 x 3 sparse squares whose area has a pass within the neck test's window of the grid's edge:
     the window reached past the image and ``fit`` raised a broadcasting ValueError."""

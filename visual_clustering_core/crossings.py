@@ -10,7 +10,8 @@ of one crossing (a longer one between two forks whose lines go on through
 it: lines crossing at a narrow slant). At a junction where the branches at
 least ``MIN_LENGTH`` widths long pair up, four or more of them, each carried on along its own
 tangent and curvature heading for its partner's end within ``STRAIGHT``, every
-pair is one line going through; where ``CROWDED`` or more meet (crossings close
+pair is one line going through (not two straight lines at an angle, ``KINK``:
+rays of a star); where ``CROWDED`` or more meet (crossings close
 together), the pairs that go through, two at least. Where they do not, but three or more of them
 are each a line ``RAY`` widths long, lines meet at a point (a T, a star,
 trajectories fanning out from one start): the pairs that go straight through
@@ -33,6 +34,7 @@ from .groups import find_root
 from .raster import spread_labels
 
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
+KINK = np.radians(20)  # ...but not two straight lines whose tangents turn by more than this between them
 CURVE_SPAN = 4.0  # a branch's tangent and curvature at an end: from its pixels within this many widths
 MIN_LENGTH = 1.5  # branches shorter than this many widths are spurs, which give no direction
 FORK_SPAN = 4.0  # two forks up to this many widths apart may be one crossing at a narrow slant (30 degrees: 3.7)
@@ -104,9 +106,12 @@ def line_labels(mask):
         return None
     length, long = _lengths(branches, n_branches, width)
     slants = _slant_links(hubs, branches, length, long, width)
+    slanted = []
     if slants.any():
-        hubs, branches, n_hubs, n_branches = _split_at((hubs > 0) | slants[branches], skeleton)
+        links = slants[branches]
+        hubs, branches, n_hubs, n_branches = _split_at((hubs > 0) | links, skeleton)
         length, long = _lengths(branches, n_branches, width)
+        slanted = np.unique(hubs[links])
     touching = ndimage.grey_dilation(branches, footprint=EIGHT)
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
@@ -117,7 +122,7 @@ def line_labels(mask):
         incident = np.unique(touching[meets & at_hub])
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
-        pairs = _straight_pairs(ends)
+        pairs = _straight_pairs(ends, kinks=hub not in slanted)
         rays = not pairs and sum(length[b] >= RAY * width for b in ends) >= 3
         if rays:
             pairs = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
@@ -206,7 +211,7 @@ def _slant_links(hubs, branches, length, long, width):
         joined = np.isin(hubs, forks) | (branches == branch)
         centre = np.array(ndimage.center_of_mass(joined))
         ends = {b: branch_end(branches, b, centre, width) for b in others}
-        links[branch] = len(_straight_pairs(ends)) == 2
+        links[branch] = len(_straight_pairs(ends, kinks=False)) == 2
     return links
 
 
@@ -252,7 +257,7 @@ def branch_end(branches, branch, centre, width):
     return end, tangent / np.linalg.norm(tangent), 2 * c / (1 + slope**2) ** 1.5
 
 
-def _straight_pairs(ends):
+def _straight_pairs(ends, kinks=True):
     """Pairs of branches going on through a junction, smoothest first; [] unless all of 4+ branches pair, or, where
     ``CROWDED`` or more meet (several crossings in one junction), two pairs at least.
 
@@ -260,10 +265,13 @@ def _straight_pairs(ends):
     end within ``STRAIGHT``: read pair by pair, so a line passing off the junction's centre (three lines meeting in
     one junction) still goes through, and two circles that touch keep their own curves. Where crossings crowd into
     one junction (four rings in a 2 x 2 cross four times in the middle), some lines bend on their way through it
-    and pair with none; the pairs that do go through still tell the lines apart."""
+    and pair with none; the pairs that do go through still tell the lines apart. Two straight lines meeting at an
+    angle (``kinked``: rays of a star) do not go through; ``kinks=False`` where the ends are far apart, a crossing at
+    a narrow slant, over which their curvature, read near each end, cannot tell their course."""
     if len(ends) < 4:
         return []
-    pairs = _best_pairs((turn, a, b) for a, b in combinations(ends, 2) if (turn := deviation(ends[a], ends[b])) <= STRAIGHT)
+    pairs = _best_pairs((turn, a, b) for a, b in combinations(ends, 2)
+                        if (turn := deviation(ends[a], ends[b])) <= STRAIGHT and not (kinks and kinked(ends[a], ends[b])))
     if 2 * len(pairs) == len(ends) or (len(ends) >= CROWDED and len(pairs) >= 2):
         return pairs
     return []
@@ -282,7 +290,8 @@ def _through_pairs(ends, headings):
     headings opposite within ``STRAIGHT`` and their ends' curves heading for each other within it; the others pair
     with none."""
     return _best_pairs((cosine, a, b) for a, b in combinations(ends, 2)
-                       if (cosine := headings[a] @ headings[b]) <= -np.cos(STRAIGHT) and deviation(ends[a], ends[b]) <= STRAIGHT)
+                       if (cosine := headings[a] @ headings[b]) <= -np.cos(STRAIGHT) and deviation(ends[a], ends[b]) <= STRAIGHT
+                       and not kinked(ends[a], ends[b]))
 
 
 def _best_pairs(candidates):
@@ -322,3 +331,13 @@ def deviation(a, b):
         turn = np.arctan2(tangent[0] * towards[1] - tangent[1] * towards[0], tangent @ towards)
         worst = max(worst, abs(turn - curvature * length / 2))
     return worst
+
+
+def kinked(a, b):
+    """Whether two ends (``branch_end``) are straight lines meeting at an angle: their curvature turns them by under
+    half ``KINK`` over the chord between them, and their tangents by more than ``KINK``. Rays of a five-pointed star
+    meet at 36 degrees, which ``deviation``, measured against the chord, halves; curved lines (rings crossing) are
+    left to ``deviation``, their tangents too uncertain near a crossing to read a kink from."""
+    (start, ta, ka), (stop, tb, kb) = a, b
+    bend = abs(ka - kb) / 2 * np.linalg.norm(stop - start)
+    return bend < KINK / 2 and abs(np.arctan2(ta[1] * tb[0] - ta[0] * tb[1], -(ta @ tb))) > KINK
