@@ -287,6 +287,12 @@ def _banana_and_blob(rng, n):
                   (_gauss(rng, n - m, (0, -0.6), 0.3), 1))
 
 
+def _four_rings(rng, n, width):
+    """Four rings of radius 1 in a 2 x 2, their centres 1.6 apart: each crosses its two neighbours twice, four of
+    the eight crossings crowding the middle; thick rings (``width`` 0.06) close the lenses between neighbours."""
+    return _parts(*[(_arc(rng, n // 4, c, 1.0, width=width), i) for i, c in enumerate([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])])
+
+
 def _line_and_blob(rng, n):
     """A thin line of 2/5 of the points beside a round blob: the line's points thin out here and there by chance."""
     m = 2 * n // 5
@@ -497,8 +503,8 @@ SUITE = {
     "seven discs, two joined by a short row of points": _discs_and_short_bridge,
     "sparse smiley face (500)": lambda r: _smiley(r, 500),
     "three sparse zigzags (400)": lambda r: _zigzag(r, 400),
-    "four overlapping rings (1000)": lambda r: _parts(*[(_arc(r, 250, c, 1.0, width=0.03), i)
-                                                        for i, c in enumerate([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])]),
+    "four overlapping rings (1000)": lambda r: _four_rings(r, 1_000, 0.03),
+    "four overlapping thick rings (4000)": lambda r: _four_rings(r, 4_000, 0.06),
     "five lines from one point (1500)": lambda r: _star(r, 1_500),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
