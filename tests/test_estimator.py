@@ -128,9 +128,6 @@ def _unmet(reason):
         "35 thin worms (100k)",
         pytest.param("four overlapping rings (1000)", marks=_unmet("5 clusters for 4 (AMI 0.67): four of the eight crossings crowd the "
                                                                    "middle into one junction where some rings bend and pair with none")),
-        pytest.param("four overlapping thick rings (4000)", marks=_unmet("3 clusters for 4 (AMI 0.25): the lenses between neighbours close, so "
-                                                                         "the skeleton's junctions, a width around each, merge into one hub "
-                                                                         "holding every crossing, where no pair of branches reads as one ring")),
     ],
 )
 def test_what_a_person_separates_is_separated(name):
@@ -138,6 +135,22 @@ def test_what_a_person_separates_is_separated(name):
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == len(np.unique(truth))
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
+
+
+@pytest.mark.parametrize("draw", [None, 100, 101])
+def test_thick_overlapping_rings_are_labelled_as_by_their_nearest_ring(draw):
+    """Four rings in a 2 x 2 whose bands close the lenses between neighbours: the skeleton's junctions merge into one
+    hub where no branches pair, and the area stayed one shape at the crossings (3 clusters, AMI 0.25); found by the
+    holes they enclose, each point takes its nearest ring, as labelling by the true rings does (about 0.8: where
+    two bands overlap their points mingle, so 0.9 is out of any method's reach)."""
+    name = "four overlapping thick rings (4000)"
+    X, truth = person_suite.load(name) if draw is None else person_suite.SUITE[name](np.random.default_rng(draw))
+    X = np.asarray(X, float)
+    centres = np.array([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])
+    nearest = np.abs(np.hypot(*(X[:, None] - centres).transpose(2, 0, 1)) - 1.0).argmin(1)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 4
+    assert adjusted_mutual_info_score(truth, model.labels_) >= adjusted_mutual_info_score(truth, nearest) - 0.02
 
 
 @pytest.mark.parametrize("degrees", [0, 17, 30])
@@ -247,9 +260,10 @@ def test_a_chain_of_touching_gaussians_is_split_as_well_as_their_nearest_centres
     assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.02
 
 
-def test_interlocking_rings_are_each_followed_through_their_crossings():
+def test_interlocking_rings_are_each_found_whole_through_their_crossings():
     """Five rings crossing at eight places, six of them in three spots where two rings nearly touch and a third passes:
-    AMI 0.45 when the density cut the rings at their crossings; labelling each point by its nearest ring scores 0.898."""
+    AMI 0.45 when the density cut the rings at their crossings, 0.84 followed as lines through them; found by the
+    holes they enclose, 0.89, where labelling each point by its nearest ring scores 0.898."""
     X, truth = person_suite.load("five interlocking rings")
     centres = np.array([(0, 0), (2.2, 0), (4.4, 0), (1.1, -1.0), (3.3, -1.0)])
     nearest = np.abs(np.linalg.norm(X[:, None] - centres, axis=2) - 1.0).argmin(1)
@@ -257,7 +271,7 @@ def test_interlocking_rings_are_each_followed_through_their_crossings():
     assert 0.89 < best < 0.91
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 5
-    assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.07
+    assert adjusted_mutual_info_score(truth, model.labels_) >= best - 0.02
 
 
 def test_a_dense_blob_touching_a_sparse_one_is_split_whatever_the_seed():

@@ -17,7 +17,9 @@ are each a line ``RAY`` widths long, lines meet at a point (a T, a star,
 trajectories fanning out from one start): the pairs that go straight through
 are one line each (a T's bar, a fan's short trunk and the line it heads
 into), every other branch is a line of its own. At any other junction (a
-spur, a blob's short arms) all its branches are one shape. A
+spur, a blob's short arms) all its branches are one shape. An
+area of two or more rings that cross or touch is split by the holes they
+enclose first (``rings``: thick rings crowd their crossings into one hub). A
 connected area made of two or more lines becomes its lines,
 whatever clusters the density made in it; each area pixel takes the line of
 its nearest skeleton pixel, the lines drawn on through their crossings along
@@ -32,6 +34,7 @@ from skimage.morphology import skeletonize
 
 from .groups import find_root
 from .raster import spread_labels
+from .rings import ring_labels
 
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 KINK = np.radians(20)  # ...but not two straight lines whose tangents turn by more than this between them
@@ -60,7 +63,9 @@ def split_crossings(areas):
         mask = components[box] == component
         if mask.mean() > MAX_FILL or not long_enough(mask):
             continue
-        lines = _subsampled_lines(mask)
+        lines = ring_labels(mask, area_width(mask))
+        if lines is None:
+            lines = _subsampled_lines(mask)
         if lines is None:
             continue
         split.append(np.unique(areas[box][mask]))
