@@ -25,7 +25,7 @@ HOLE = 1.0  # a ring's hole has a radius of this many line widths or more
 TRIES = 300  # circles through three edge pixels tried per hole (drawn by a seeded generator: fits are reproducible)
 ON_EDGE = 1.5  # pixels: an edge pixel this near a circle lies on it
 COVERED = 0.7  # a ring's centre line runs on the area for this share of its round
-REFITS = 2
+REFITS = 2  # each ring refitted this many times to the area pixels within a line width of it, nearer it than any other
 EXPLAINED = 0.9  # the rings found hold this share of the area's pixels within a line width of their centre lines
 _ROUND = np.linspace(0, 2 * np.pi, 360, endpoint=False)
 
