@@ -37,6 +37,21 @@ def test_four_thick_rings_in_a_2_by_2_are_four_rings():
     assert len({int(found[0]) for found in labels}) == 4
 
 
+def test_thick_rings_of_a_stretched_plot_are_found_as_the_ellipses_they_are():
+    """A plot stretched 1.6 times its width draws rings as ellipses, which no circle fits: read on the area drawn
+    unstretched, by the shape their holes share, they are round again (one cluster of lines before)."""
+    centres = [(80, 80), (80, 160), (160, 80), (160, 160)]
+    round_mask = _rings((240, 240), centres, 50, width=15)
+    mask = ndimage.zoom(round_mask, (1.0, 1.6), order=0)
+    rings = ring_labels(mask, area_width(mask))
+    assert rings is not None and rings.max() == 4
+    labels = [np.unique(rings[rows, np.rint(cols * 1.6).astype(int)])
+              for rows, cols in (_far_from_crossings(round_mask.shape, c, 50, [o for o in centres if o != c], 12)
+                                 for c in centres)]
+    assert all(len(found) == 1 for found in labels), labels
+    assert len({int(found[0]) for found in labels}) == 4
+
+
 def test_two_thin_rings_crossing_are_two_rings_and_their_lens_no_third():
     centres = [(60, 60), (60, 130)]
     mask = _rings((120, 190), centres, 45, width=5)

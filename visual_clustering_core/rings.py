@@ -15,12 +15,17 @@ ring is then refitted, ``REFITS`` times, to the area pixels within a line
 width of it that lie nearer it than any other (the middle of its band, where
 the width the area's outline gives was a guess). When two rings or more are
 found and ``EXPLAINED`` of the area's pixels lie within a line width of one,
-each pixel takes the ring whose centre line is nearest.
+each pixel takes the ring whose centre line is nearest. Where no circles are
+found but the wide holes share a stretched shape (``STRETCHED``: the rings of
+a plot drawn stretched, ellipses alike), the area is read so on its drawing
+unstretched by that shape, where they are round. (Ellipses fitted hole by hole
+took the lenses between rings for rings.)
 """
 
 import numpy as np
 from scipy import ndimage
 
+STRETCHED = 1.2  # holes whose shared shape is this much longer one way are ellipses of a stretched plot
 HOLE = 1.0  # a ring's hole has a radius of this many line widths or more
 TRIES = 300  # circles through three edge pixels tried per hole (drawn by a seeded generator: fits are reproducible)
 ON_EDGE = 1.5  # pixels: an edge pixel this near a circle lies on it
@@ -33,12 +38,63 @@ _ROUND = np.linspace(0, 2 * np.pi, 360, endpoint=False)
 def ring_labels(mask, width):
     """Ring of each mask pixel (1..k, 0 outside) when the mask (bool) is k >= 2 rings of lines ``width`` pixels wide
     crossing or touching; else None."""
-    holes, n = ndimage.label(ndimage.binary_fill_holes(mask) & ~mask)
-    if n < 2:
-        return None
-    wide = np.flatnonzero(np.bincount(holes.ravel())[1:] >= np.pi * (HOLE * width) ** 2) + 1
+    holes, wide = _wide_holes(mask, width)
     if len(wide) < 2:
         return None
+    labels = _circle_labels(mask, width, holes, wide)
+    if labels is None and (stretch := _stretch(holes, wide)) is not None:
+        return _unstretched_labels(mask, width, stretch)
+    return labels
+
+
+def _wide_holes(mask, width):
+    """The mask's holes labelled, and the ids of those as wide as its lines or more (``HOLE``)."""
+    holes, _ = ndimage.label(ndimage.binary_fill_holes(mask) & ~mask)
+    return holes, np.flatnonzero(np.bincount(holes.ravel())[1:] >= np.pi * (HOLE * width) ** 2) + 1
+
+
+def _stretch(holes, wide):
+    """The holes' shared shape (2 x 2, determinant 1: their second moments, each scaled to determinant 1, averaged by
+    area) when it is stretched more than ``STRETCHED``: the rings of a plot drawn stretched are ellipses alike;
+    else None."""
+    shapes, areas = [], []
+    for hole in wide:
+        pixels = np.argwhere(holes == hole).astype(float)
+        cov = np.cov(pixels.T)
+        shapes.append(cov / np.sqrt(np.linalg.det(cov)))
+        areas.append(len(pixels))
+    shape = np.average(shapes, axis=0, weights=areas)
+    shape /= np.sqrt(np.linalg.det(shape))
+    eig = np.linalg.eigvalsh(shape)
+    return shape if np.sqrt(eig[1] / eig[0]) > STRETCHED else None
+
+
+def _unstretched_labels(mask, width, shape):
+    """``ring_labels`` of a mask whose rings share the stretched ``shape``: read on the mask drawn unstretched (rings
+    round; the unstretching keeps areas, so the lines keep about their ``width``), each mask pixel taking the ring of
+    its place there (or of the nearest ring pixel)."""
+    eig, vectors = np.linalg.eigh(shape)
+    to_round = vectors @ np.diag(eig**-0.5) @ vectors.T  # round pixel = to_round @ pixel - lo
+    corners = np.array([[0, 0], [0, mask.shape[1]], [mask.shape[0], 0], list(mask.shape)], float) @ to_round.T
+    lo, hi = corners.min(0), corners.max(0)
+    size = tuple(int(v) for v in np.ceil(hi - lo) + 1)
+    back = np.linalg.inv(to_round)  # pixel = back @ round_pixel
+    round_mask = ndimage.affine_transform(mask.astype(np.uint8), back, offset=back @ lo, output_shape=size, order=0) > 0
+    holes, wide = _wide_holes(round_mask, width)
+    labels = _circle_labels(round_mask, width, holes, wide) if len(wide) >= 2 else None
+    if labels is None:
+        return None
+    _, nearest = ndimage.distance_transform_edt(labels == 0, return_indices=True)
+    labels = labels[tuple(nearest)]
+    at = np.rint(np.argwhere(mask) @ to_round.T - lo).astype(int)
+    at = np.clip(at, 0, np.array(size) - 1)
+    out = np.zeros(mask.shape, np.int32)
+    out[mask] = labels[at[:, 0], at[:, 1]]
+    return out
+
+
+def _circle_labels(mask, width, holes, wide):
+    """``ring_labels`` read as circles around the ``wide`` holes."""
     rng = np.random.default_rng(0)
     fits = [_hole_circle(holes == hole, rng) for hole in wide]
     rings = _distinct_rings([(centre, radius + width / 2) for centre, radius in filter(None, fits)], mask, width)
