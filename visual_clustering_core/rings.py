@@ -80,8 +80,7 @@ def _unstretched_labels(mask, width, shape):
     size = tuple(int(v) for v in np.ceil(hi - lo) + 1)
     back = np.linalg.inv(to_round)  # pixel = back @ round_pixel
     round_mask = ndimage.affine_transform(mask.astype(np.uint8), back, offset=back @ lo, output_shape=size, order=0) > 0
-    holes, wide = _wide_holes(round_mask, width)
-    labels = _circle_labels(round_mask, width, holes, wide) if len(wide) >= 2 else None
+    labels = _circle_labels(round_mask, width, *_wide_holes(round_mask, width))
     if labels is None:
         return None
     _, nearest = ndimage.distance_transform_edt(labels == 0, return_indices=True)
@@ -94,7 +93,7 @@ def _unstretched_labels(mask, width, shape):
 
 
 def _circle_labels(mask, width, holes, wide):
-    """``ring_labels`` read as circles around the ``wide`` holes."""
+    """``ring_labels`` read as circles around the ``wide`` holes (None for fewer than two)."""
     rng = np.random.default_rng(0)
     fits = [_hole_circle(holes == hole, rng) for hole in wide]
     rings = _distinct_rings([(centre, radius + width / 2) for centre, radius in filter(None, fits)], mask, width)
@@ -129,10 +128,8 @@ def _hole_circle(hole, rng):
     around = np.hypot(*(np.argwhere(hole).mean(0) - centres).T) < radii  # NaN (three on a line): False
     if not around.any():
         return None
-    centres, radii = centres[around], radii[around]
-    on = np.count_nonzero(np.abs(np.hypot(*(edge[None] - centres[:, None]).transpose(2, 0, 1)) - radii[:, None]) <= ON_EDGE, axis=1)
-    best = on.argmax()
-    return _least_squares_circle(edge[np.abs(np.hypot(*(edge - centres[best]).T) - radii[best]) <= ON_EDGE])
+    on = _off(edge, list(zip(centres[around], radii[around]))) <= ON_EDGE
+    return _least_squares_circle(edge[on[:, np.count_nonzero(on, axis=0).argmax()]])
 
 
 def _through(triples):
