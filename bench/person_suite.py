@@ -287,10 +287,13 @@ def _banana_and_blob(rng, n):
                   (_gauss(rng, n - m, (0, -0.6), 0.3), 1))
 
 
+FOUR_RING_CENTRES = ((0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6))  # rings of radius 1 in a 2 x 2
+
+
 def _four_rings(rng, n, width):
-    """Four rings of radius 1 in a 2 x 2, their centres 1.6 apart: each crosses its two neighbours twice, four of
-    the eight crossings crowding the middle; thick rings (``width`` 0.06) close the lenses between neighbours."""
-    return _parts(*[(_arc(rng, n // 4, c, 1.0, width=width), i) for i, c in enumerate([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])])
+    """Four rings of radius 1 around ``FOUR_RING_CENTRES``: each crosses its two neighbours twice, four of the eight
+    crossings crowding the middle; thick rings (``width`` 0.06) close the lenses between neighbours."""
+    return _parts(*[(_arc(rng, n // 4, c, 1.0, width=width), i) for i, c in enumerate(FOUR_RING_CENTRES)])
 
 
 def _line_and_blob(rng, n):

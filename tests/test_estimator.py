@@ -146,7 +146,7 @@ def test_thick_overlapping_rings_are_labelled_as_by_their_nearest_ring(draw):
     name = "four overlapping thick rings (4000)"
     X, truth = person_suite.load(name) if draw is None else person_suite.SUITE[name](np.random.default_rng(draw))
     X = np.asarray(X, float)
-    centres = np.array([(0, 0), (1.6, 0), (0, 1.6), (1.6, 1.6)])
+    centres = np.array(person_suite.FOUR_RING_CENTRES)
     nearest = np.abs(np.hypot(*(X[:, None] - centres).transpose(2, 0, 1)) - 1.0).argmin(1)
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 4
