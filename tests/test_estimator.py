@@ -126,8 +126,9 @@ def _unmet(reason):
         pytest.param("grid 5x5 touching Gaussians", marks=_unmet("23 of 25 (AMI 0.895; labelling each point by its nearest "
                                                                  "centre scores 0.912): two valleys under 2 sd at sigma or at half of it")),
         "35 thin worms (100k)",
-        pytest.param("four overlapping rings (1000)", marks=_unmet("5 clusters for 4 (AMI 0.67): four of the eight crossings crowd the "
-                                                                   "middle into one junction where some rings bend and pair with none")),
+        pytest.param("four overlapping rings (1000)", marks=_unmet("5 clusters for 4 (AMI 0.67): one ring's area breaks over some four "
+                                                                   "line widths, too wide to close, so its hole stays open; labelling "
+                                                                   "by the nearest true ring scores 0.876, under 0.9")),
     ],
 )
 def test_what_a_person_separates_is_separated(name):
@@ -137,13 +138,8 @@ def test_what_a_person_separates_is_separated(name):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.9
 
 
-@pytest.mark.parametrize("draw", [None, 100, 101])
-def test_thick_overlapping_rings_are_labelled_as_by_their_nearest_ring(draw):
-    """Four rings in a 2 x 2 whose bands close the lenses between neighbours: the skeleton's junctions merge into one
-    hub where no branches pair, and the area stayed one shape at the crossings (3 clusters, AMI 0.25); found by the
-    holes they enclose, each point takes its nearest ring, as labelling by the true rings does (about 0.8: where
-    two bands overlap their points mingle, so 0.9 is out of any method's reach)."""
-    name = "four overlapping thick rings (4000)"
+def _four_rings_as_by_their_nearest_ring(name, draw):
+    """Four clusters from the four rings' plot, each point labelled as well as by its nearest true ring (within 0.02)."""
     X, truth = person_suite.load(name) if draw is None else person_suite.SUITE[name](np.random.default_rng(draw))
     X = np.asarray(X, float)
     centres = np.array(person_suite.FOUR_RING_CENTRES)
@@ -151,6 +147,34 @@ def test_thick_overlapping_rings_are_labelled_as_by_their_nearest_ring(draw):
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 4
     assert adjusted_mutual_info_score(truth, model.labels_) >= adjusted_mutual_info_score(truth, nearest) - 0.02
+
+
+@pytest.mark.parametrize("draw", [None, 100, 101])
+def test_thick_overlapping_rings_are_labelled_as_by_their_nearest_ring(draw):
+    """Four rings in a 2 x 2 whose bands close the lenses between neighbours: the skeleton's junctions merge into one
+    hub where no branches pair, and the area stayed one shape at the crossings (3 clusters, AMI 0.25); found by the
+    holes they enclose, each point takes its nearest ring, as labelling by the true rings does (about 0.8: where
+    two bands overlap their points mingle, so 0.9 is out of any method's reach)."""
+    _four_rings_as_by_their_nearest_ring("four overlapping thick rings (4000)", draw)
+
+
+@pytest.mark.parametrize("draw", [102, 104, 105, 107])
+def test_thin_rings_whose_area_breaks_are_labelled_as_by_their_nearest_ring(draw):
+    """1,000 points on four rings: where their points thin out the area breaks, opening a ring's hole (102, 104) or
+    cutting an arc off as an area of its own (105, 107), and the rings' holes were not read (5, 3, 2 and 2
+    clusters, AMI 0.42-0.47 and 0.14-0.19); read with the breaks closed, and the pieces together, each is four
+    rings, as good as labelling by the nearest true ring (0.86-0.90 on draws 100-111)."""
+    _four_rings_as_by_their_nearest_ring("four overlapping rings (1000)", draw)
+
+
+def test_blobs_inside_a_broken_ring_are_no_pieces_of_it():
+    """300 points: the ring's area breaks in two places; closed over the breaks, the holes between the blobs and the
+    ring read as a circle through a blob, which took the blobs for a ring's pieces (2 clusters, AMI 0.67). Wider than
+    the ring's line, they are none."""
+    X, truth = person_suite.SUITE["ring around two blobs (300)"](np.random.default_rng(100))
+    model = VisualClustering().fit(np.asarray(X, float))
+    assert model.n_clusters_ == 3
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
 
 
 def test_thick_rings_whose_area_thins_on_one_are_still_four_rings():

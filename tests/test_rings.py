@@ -4,7 +4,7 @@ import numpy as np
 from scipy import ndimage
 from skimage.draw import circle_perimeter, disk, rectangle
 
-from visual_clustering_core.crossings import area_width, line_labels
+from visual_clustering_core.crossings import area_width, line_labels, split_crossings
 from visual_clustering_core.rings import ring_labels
 
 
@@ -79,3 +79,22 @@ def test_a_bar_with_two_long_slots_is_no_rings():
     for top in (22, 48):
         bar[rectangle((top, 25), (top + 9, 194))] = False
     assert ring_labels(bar, area_width(bar)) is None
+
+
+def test_rings_whose_area_breaks_are_read_across_the_breaks():
+    """Gaps cut in four thin rings open every hole to the outside, and two cut one ring's outer arc off as an area of
+    its own: closed over the breaks, the holes are read, and the arc is one ring with the rest of it."""
+    centres = [(70, 70), (70, 140), (140, 70), (140, 140)]
+    mask = _rings((210, 210), centres, 45, width=7)
+    for row, col in [(70, 25), (25, 70), (70, 185), (185, 70), (140, 185)]:
+        mask[row - 4 : row + 5, col - 4 : col + 5] = False  # 9-pixel gaps, the lines 7 wide
+    assert ring_labels(mask, area_width(mask), breaks=()) is None
+    areas, n = ndimage.label(mask)
+    assert n == 2
+    split, crossing = split_crossings(areas)
+    assert len(np.unique(split[mask])) == 4 and crossing.max() == 1
+    for centre in centres:
+        on = _far_from_crossings(mask.shape, centre, 45, [c for c in centres if c != centre], 10)
+        found = np.unique(split[on][mask[on]])
+        assert len(found) == 1, (centre, found)
+

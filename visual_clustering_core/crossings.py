@@ -34,7 +34,7 @@ from skimage.morphology import skeletonize
 
 from .groups import find_root
 from .raster import spread_labels
-from .rings import ring_labels
+from .rings import BREAKS, closed, closes_holes, ring_labels
 
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
 KINK = np.radians(20)  # ...but not two straight lines whose tangents turn by more than this between them
@@ -55,19 +55,9 @@ def split_crossings(areas):
     lines, whatever clusters the density made in it (a crossing is its lines' densest place, so the density cuts
     them there); and the crossing each id of it comes from (1, 2, ... for the lines of one area; 0 for the rest)."""
     out = areas.copy()
-    components, _ = ndimage.label(areas > 0)
     first_line = next_id = int(areas.max()) + 1
     crossing, split = [0] * next_id, []
-    for component, box in enumerate(ndimage.find_objects(components), start=1):
-        box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
-        mask = components[box] == component
-        if mask.mean() > MAX_FILL or not long_enough(mask):
-            continue
-        lines = ring_labels(mask, area_width(mask))
-        if lines is None:
-            lines = _subsampled_lines(mask)
-        if lines is None:
-            continue
+    for mask, box, lines in _line_areas(*ndimage.label(areas > 0)):
         split.append(np.unique(areas[box][mask]))
         out[box][mask] = lines[mask] - 1 + next_id
         next_id += int(lines.max())
@@ -75,6 +65,60 @@ def split_crossings(areas):
     if split:
         out = _orphans_to_lines(out, np.unique(np.concatenate(split)), first_line)
     return out, np.array(crossing, np.int32)
+
+
+def _line_areas(components, n):
+    """(mask, box, lines) of each area made of two or more lines crossing or meeting (``ring_labels``, else
+    ``line_labels``): the pieces of rings the area map broke apart, read together (``_broken_rings``), and each other
+    connected area that may be lines (``_line_like``)."""
+    boxes = [tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box) for box in ndimage.find_objects(components)]
+    masks = [components[box] == c for c, box in enumerate(boxes, start=1)]
+    widths = np.array([0.0] + [area_width(mask) for mask in masks])
+    lines_like = np.array([False] + [_line_like(mask, w) for mask, w in zip(masks, widths[1:])])
+    if not lines_like.any():
+        return []
+    found, done, holed = _broken_rings(components, lines_like, widths)
+    for component in np.flatnonzero(lines_like):
+        if component in done:
+            continue
+        box, mask = boxes[component - 1], masks[component - 1]
+        lines = ring_labels(mask, widths[component], BREAKS if component in holed else ())
+        if lines is None:
+            lines = _subsampled_lines(mask)
+        if lines is not None:
+            found.append((mask, box, lines))
+    return found
+
+
+def _broken_rings(components, lines_like, widths):
+    """The pieces of rings the area map broke apart: lines (``lines_like``, by component id) and pieces no wider than
+    they are (``widths``), that a closing over ``rings.BREAKS`` of the lines' width joins into a shape with two wide
+    holes or more, one of them at least closed by it (a blob inside a broken ring is no piece of it). Returns the
+    (mask, box, ring labels) of each such group of two or more components read as rings, the ids of their
+    components, and the ids of every component in such a shape (to be read with its breaks closed)."""
+    width = area_width(lines_like[components])
+    pieces = (lines_like | (widths <= width))[components] & (components > 0)
+    shut = closed(pieces, BREAKS[-1] * width)
+    groups, _ = ndimage.label(shut)
+    found, done, holed = [], set(), set()
+    for group, box in enumerate(ndimage.find_objects(groups), start=1):
+        box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+        inside = groups[box] == group
+        members = np.unique(components[box][inside & pieces[box]])
+        if not lines_like[members].any() or not closes_holes(pieces[box] & inside, shut[box] & inside, width):
+            continue
+        holed.update(members.tolist())
+        mask = np.isin(components[box], members)
+        if len(members) > 1 and (lines := ring_labels(mask, area_width(mask))) is not None:
+            found.append((mask, box, lines))
+            done.update(members.tolist())
+    return found, done, holed
+
+
+def _line_like(mask, width):
+    """Whether a connected area (its mask in its box; ``width``, its ``area_width``) may be lines: it fills at most
+    ``MAX_FILL`` of its box, which spans ``MIN_EXTENT`` of its widths (``long_enough``)."""
+    return mask.mean() <= MAX_FILL and np.hypot(*mask.shape) >= MIN_EXTENT * width
 
 
 def _orphans_to_lines(areas, split, first_line):

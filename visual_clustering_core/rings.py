@@ -28,23 +28,53 @@ from scipy import ndimage
 STRETCHED = 1.2  # holes whose shared shape is this much longer one way are ellipses of a stretched plot
 HOLE = 1.0  # a ring's hole has a radius of this many line widths or more
 TRIES = 300  # circles through three edge pixels tried per hole (drawn by a seeded generator: fits are reproducible)
+CANDIDATES = 5  # the circles most edge pixels lie on, of which the one running most on the area is the ring
 ON_EDGE = 1.5  # pixels: an edge pixel this near a circle lies on it
 COVERED = 0.7  # a ring's centre line runs on the area for this share of its round
+MADE_OF = 0.5  # a circle whose round runs this much along rings kept is made of them (a lens between two): no ring
 REFITS = 2  # each ring refitted this many times to the area pixels within a line width of it, nearer it than any other
+BREAKS = (0.5, 1.0, 1.5)  # breaks in a ring's area up to twice these many line widths are closed, in turn, to read its hole
 EXPLAINED = 0.9  # the rings found hold this share of the area's pixels within a line width of their centre lines
 _ROUND = np.linspace(0, 2 * np.pi, 360, endpoint=False)
 
 
-def ring_labels(mask, width):
+def ring_labels(mask, width, breaks=BREAKS):
     """Ring of each mask pixel (1..k, 0 outside) when the mask (bool) is k >= 2 rings of lines ``width`` pixels wide
-    crossing or touching; else None."""
-    holes, wide = _wide_holes(mask, width)
+    crossing or touching; else None. Where the mask's own holes read no rings, its holes closed over breaks of
+    ``breaks`` line widths are read in turn (sparse rings' areas break where their points thin out, opening their
+    holes)."""
+    labels = _hole_labels(mask, width, mask)
+    for radius in breaks:
+        if labels is not None:
+            break
+        labels = _hole_labels(mask, width, closed(mask, radius * width))
+    return labels
+
+
+def closes_holes(mask, shut, width):
+    """Whether ``shut``, the mask (bool) closed, has two holes or more as wide as its lines (``HOLE``), as rings'
+    holes are, one of them at least no hole of the mask (open through a break)."""
+    holes, wide = _wide_holes(shut, width)
+    return len(wide) >= 2 and (np.isin(holes, wide) & ~ndimage.binary_fill_holes(mask)).any()
+
+
+def _hole_labels(mask, width, outline):
+    """``ring_labels`` read from the holes of ``outline`` (the mask, or the mask closed over breaks)."""
+    holes, wide = _wide_holes(outline, width)
     if len(wide) < 2:
         return None
     labels = _circle_labels(mask, width, holes, wide)
     if labels is None and (stretch := _stretch(holes, wide)) is not None:
         return _unstretched_labels(mask, width, stretch)
     return labels
+
+
+def closed(mask, radius):
+    """The mask closed with a disc of ``radius`` pixels (breaks up to twice as wide bridged), by two distance
+    transforms (a dilation, then an erosion), on the mask padded so that the image's edge does not erode it."""
+    pad = int(np.ceil(radius)) + 1
+    grown = ndimage.distance_transform_edt(~np.pad(mask, pad)) <= radius
+    return (ndimage.distance_transform_edt(grown) > radius)[pad:-pad, pad:-pad]
 
 
 def _wide_holes(mask, width):
@@ -95,8 +125,9 @@ def _unstretched_labels(mask, width, shape):
 def _circle_labels(mask, width, holes, wide):
     """``ring_labels`` read as circles around the ``wide`` holes (None for fewer than two)."""
     rng = np.random.default_rng(0)
-    fits = [_hole_circle(holes == hole, rng) for hole in wide]
-    rings = _distinct_rings([(centre, radius + width / 2) for centre, radius in filter(None, fits)], mask, width)
+    fits = [max(((c, r + width / 2) for c, r in _hole_circles(holes == hole, rng)), key=lambda f: _cover(mask, *f),
+                default=None) for hole in wide]
+    rings = _distinct_rings(list(filter(None, fits)), mask, width)
     if len(rings) < 2:
         return None
     pixels = np.argwhere(mask)
@@ -118,18 +149,19 @@ def _off(pixels, rings):
     return np.abs(np.hypot(*(pixels[:, None] - [c for c, _ in rings]).transpose(2, 0, 1)) - [r for _, r in rings])
 
 
-def _hole_circle(hole, rng):
-    """(centre, radius) of the circle most of a hole's edge pixels lie on, around the hole's centroid; None if no
-    circle through three of them goes around it."""
+def _hole_circles(hole, rng):
+    """(centre, radius) of the ``CANDIDATES`` circles that most of a hole's edge pixels lie on, around the hole's
+    centroid, each refitted to its edge pixels (none if no circle through three of them goes around it)."""
     edge = np.argwhere(hole & ~ndimage.binary_erosion(hole)).astype(float)
     if len(edge) < 3:
-        return None
+        return []
     centres, radii = _through(edge[rng.integers(0, len(edge), (TRIES, 3))])
     around = np.hypot(*(np.argwhere(hole).mean(0) - centres).T) < radii  # NaN (three on a line): False
     if not around.any():
-        return None
+        return []
     on = _off(edge, list(zip(centres[around], radii[around]))) <= ON_EDGE
-    return _least_squares_circle(edge[on[:, np.count_nonzero(on, axis=0).argmax()]])
+    best = np.argsort(-np.count_nonzero(on, axis=0), kind="stable")[:CANDIDATES]
+    return [_least_squares_circle(edge[on[:, k]]) for k in best]
 
 
 def _through(triples):
@@ -155,9 +187,16 @@ def _distinct_rings(circles, mask, width):
     within a line width (centre and radius together) of one kept is the same ring."""
     kept = []
     for cover, centre, radius in sorted(((_cover(mask, c, r), c, r) for c, r in circles), key=lambda t: -t[0]):
-        if cover >= COVERED and all(np.linalg.norm(centre - c) + abs(radius - r) >= width for c, r in kept):
+        if (cover >= COVERED and all(np.linalg.norm(centre - c) + abs(radius - r) >= width for c, r in kept)
+                and not (kept and _along(centre, radius, kept, width) >= MADE_OF)):
             kept.append((centre, radius))
     return kept
+
+
+def _along(centre, radius, rings, width):
+    """The share of a circle's round within half a line ``width`` of the centre lines of ``rings``."""
+    points = centre + radius * np.c_[np.sin(_ROUND), np.cos(_ROUND)]
+    return np.mean(_off(points, rings).min(1) <= width / 2)
 
 
 def _cover(mask, centre, radius):
