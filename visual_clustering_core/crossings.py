@@ -19,7 +19,8 @@ are one line each (a T's bar, a fan's short trunk and the line it heads
 into), every other branch is a line of its own. At any other junction (a
 spur, a blob's short arms) all its branches are one shape. An
 area of two or more rings that cross or touch is split by the holes they
-enclose first (``rings``: thick rings crowd their crossings into one hub). A
+enclose first (``rings``: thick rings crowd their crossings into one hub);
+the pieces of a sparse ring whose area broke apart are read with it. A
 connected area made of two or more lines becomes its lines,
 whatever clusters the density made in it; each area pixel takes the line of
 its nearest skeleton pixel, the lines drawn on through their crossings along

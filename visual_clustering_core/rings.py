@@ -19,7 +19,10 @@ each pixel takes the ring whose centre line is nearest. Where no circles are
 found but the wide holes share a stretched shape (``STRETCHED``: the rings of
 a plot drawn stretched, ellipses alike), the area is read so on its drawing
 unstretched by that shape, where they are round. (Ellipses fitted hole by hole
-took the lenses between rings for rings.)
+took the lenses between rings for rings.) Where the points of a sparse ring
+thin out, its area breaks and its hole opens to the outside: there the holes
+are read with the breaks closed (``BREAKS``), and the arcs a break cut off are
+read with the rest of their ring (``crossings``).
 """
 
 import numpy as np
