@@ -168,9 +168,8 @@ def test_thin_rings_whose_area_breaks_are_labelled_as_by_their_nearest_ring(draw
 
 
 def test_blobs_inside_a_broken_ring_are_no_pieces_of_it():
-    """300 points: the ring's area breaks in two places; closed over the breaks, the holes between the blobs and the
-    ring read as a circle through a blob, which took the blobs for a ring's pieces (2 clusters, AMI 0.67). Wider than
-    the ring's line, they are none."""
+    """300 points: the ring's area breaks in two places. Closed over the breaks with the blobs, the holes between them
+    and the ring once read as a second ring through a blob (2 clusters, AMI 0.67): the blobs are no ring's pieces."""
     X, truth = person_suite.SUITE["ring around two blobs (300)"](np.random.default_rng(100))
     model = VisualClustering().fit(np.asarray(X, float))
     assert model.n_clusters_ == 3
