@@ -78,7 +78,7 @@ def _line_areas(components, n):
     lines_like = np.array([False] + [_line_like(mask, w) for mask, w in zip(masks, widths[1:])])
     if not lines_like.any():
         return []
-    found, done, holed = _broken_rings(components, lines_like, widths)
+    found, done, holed = _broken_rings(components, lines_like)
     for component in np.flatnonzero(lines_like):
         if component in done:
             continue
@@ -91,22 +91,22 @@ def _line_areas(components, n):
     return found
 
 
-def _broken_rings(components, lines_like, widths):
-    """The pieces of rings the area map broke apart: lines (``lines_like``, by component id) and pieces no wider than
-    they are (``widths``), that a closing over ``rings.BREAKS`` of the lines' width joins into a shape with two wide
-    holes or more, one of them at least closed by it (a blob inside a broken ring is no piece of it). Returns the
-    (mask, box, ring labels) of each such group of two or more components read as rings, the ids of their
-    components, and the ids of every component in such a shape (to be read with its breaks closed)."""
+def _broken_rings(components, lines_like):
+    """The pieces of rings the area map broke apart: area components that a closing over ``rings.BREAKS`` of the
+    lines' width (of the components ``lines_like``, by id) joins into a shape with lines among them and two wide
+    holes or more, one of them at least closed by it. Returns the (mask, box, ring labels) of each such group of two
+    or more components read as rings, the ids of their components, and the ids of every component in such a shape
+    (to be read with its breaks closed)."""
     width = area_width(lines_like[components])
-    pieces = (lines_like | (widths <= width))[components] & (components > 0)
-    shut = closed(pieces, BREAKS[-1] * width)
+    area = components > 0
+    shut = closed(area, BREAKS[-1] * width)
     groups, _ = ndimage.label(shut)
     found, done, holed = [], set(), set()
     for group, box in enumerate(ndimage.find_objects(groups), start=1):
         box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
         inside = groups[box] == group
-        members = np.unique(components[box][inside & pieces[box]])
-        if not lines_like[members].any() or not closes_holes(pieces[box] & inside, shut[box] & inside, width):
+        members = np.unique(components[box][inside & area[box]])
+        if not lines_like[members].any() or not closes_holes(area[box] & inside, shut[box] & inside, width):
             continue
         holed.update(members.tolist())
         mask = np.isin(components[box], members)
