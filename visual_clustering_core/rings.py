@@ -4,13 +4,15 @@ Thick rings that overlap close the lenses between them, and their crossings
 crowd into junctions a width or two apart, which the skeleton merges into one
 hub where no pair of branches reads as one line going through (``crossings``).
 A person still sees each ring by the round hole it encloses. A hole of
-the area as wide as its lines or more (``HOLE``) is fitted with a circle: the
-one that most of its edge pixels lie on, taken from ``TRIES`` circles through
-three of them (the edge of a ring's hole is mostly the ring's inner edge, the
-rest the edges of the rings crossing it), refitted to the edge pixels on it.
-Moved out by half a line width, the circle is a ring's centre line when it
-runs on the area for ``COVERED`` of its round; a lens between two rings gives a
-circle that leaves the area, or one of the two rings again, kept once. Each
+the area as wide as its lines or more (``HOLE``) is fitted with a circle: of
+the ``CANDIDATES`` that most of its edge pixels lie on, taken from ``TRIES``
+circles through three of them (the edge of a ring's hole is mostly the ring's
+inner edge, the rest the edges of the rings crossing it) and refitted to the
+edge pixels on them, the one that, moved out by half a line width, runs most
+on the area. That circle is a ring's centre line when it runs on the area for
+``COVERED`` of its round; a lens between two rings gives a circle that leaves
+the area, one of the two rings again, kept once, or one that runs along the
+rings kept for ``MADE_OF`` of its round, made of them. Each
 ring is then refitted, ``REFITS`` times, to the area pixels within a line
 width of it that lie nearer it than any other (the middle of its band, where
 the width the area's outline gives was a guess). When two rings or more are
@@ -187,7 +189,8 @@ def _least_squares_circle(points):
 
 def _distinct_rings(circles, mask, width):
     """The circles whose round runs on the mask for ``COVERED`` of it, best covered first, each kept once: a circle
-    within a line width (centre and radius together) of one kept is the same ring."""
+    within a line width (centre and radius together) of one kept is the same ring, and one whose round runs within
+    half a width of those kept for ``MADE_OF`` of it is made of them (a lens)."""
     kept = []
     for cover, centre, radius in sorted(((_cover(mask, c, r), c, r) for c, r in circles), key=lambda t: -t[0]):
         if (cover >= COVERED and all(np.linalg.norm(centre - c) + abs(radius - r) >= width for c, r in kept)
