@@ -14,6 +14,8 @@ only in a piece that touches it, so no cluster takes pixels beyond another.
 import numpy as np
 from scipy import ndimage
 
+from .raster import widened
+
 BLOB = 0.5  # an area is a blob when the density at its points' mean is at least this fraction of its peak
 FILLS = 0.5  # ...and it holds at least this share of the pixels within one standard deviation of its Gaussian fit
 STEPS = 2  # boundaries moved, and the fits refitted, this many times
@@ -162,7 +164,7 @@ def _keep_touching_pieces(before, after):
     changed = after != before
     if not changed.any():
         return after
-    box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in ndimage.find_objects(changed.astype(np.int8))[0])
+    box = widened(ndimage.find_objects(changed.astype(np.int8))[0])
     crop_before, crop_after, crop_changed = before[box], after[box], changed[box]
     pieces, m = ndimage.label(crop_changed, structure=np.ones((3, 3), bool))
     padded = np.pad(crop_before, 1, constant_values=-1)

@@ -42,6 +42,7 @@ from scipy import ndimage
 
 from .crossings import EIGHT, MAX_FILL, STRAIGHT, area_width, branch_end, deviation, long_enough, skeleton_of
 from .groups import find_root
+from .raster import widened
 
 MAX_GAP = 3.0
 MAX_GAP_SIGMAS = 2.0
@@ -109,7 +110,7 @@ def _pieces(areas):
     area."""
     for cluster, box in enumerate(ndimage.find_objects(areas), start=1):
         if box is not None:
-            box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+            box = widened(box)
             yield (cluster, box, *ndimage.label(areas[box] == cluster, structure=EIGHT))
 
 
@@ -119,7 +120,7 @@ def _line_ends(pieces, counts):
     ends = []
     for cluster, box, labelled, _ in pieces:
         for piece, inner in enumerate(ndimage.find_objects(labelled), start=1):
-            inner = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in inner)
+            inner = widened(inner)
             mask = labelled[inner] == piece
             if not long_enough(mask):
                 continue

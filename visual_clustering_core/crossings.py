@@ -34,7 +34,7 @@ from scipy import ndimage
 from skimage.morphology import skeletonize
 
 from .groups import find_root
-from .raster import spread_labels
+from .raster import spread_labels, widened
 from .rings import BREAKS, closed, closes_holes, ring_labels
 
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
@@ -72,10 +72,9 @@ def _line_areas(components, n):
     """(mask, box, lines) of each area made of two or more lines crossing or meeting (``ring_labels``, else
     ``line_labels``): the pieces of rings the area map broke apart, read together (``_broken_rings``), and each other
     connected area that may be lines (``_line_like``)."""
-    boxes = [tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box) for box in ndimage.find_objects(components)]
+    boxes = [widened(box) for box in ndimage.find_objects(components)]
     masks = [components[box] == c for c, box in enumerate(boxes, start=1)]
-    widths = np.array([0.0] + [area_width(mask) for mask in masks])
-    lines_like = np.array([False] + [_line_like(mask, w) for mask, w in zip(masks, widths[1:])])
+    lines_like = np.array([False] + [_line_like(mask) for mask in masks])
     if not lines_like.any():
         return []
     found, done, holed = _broken_rings(components, lines_like)
@@ -83,7 +82,7 @@ def _line_areas(components, n):
         if component in done:
             continue
         box, mask = boxes[component - 1], masks[component - 1]
-        lines = ring_labels(mask, widths[component], BREAKS if component in holed else ())
+        lines = ring_labels(mask, area_width(mask), BREAKS if component in holed else ())
         if lines is None:
             lines = _subsampled_lines(mask)
         if lines is not None:
@@ -103,7 +102,7 @@ def _broken_rings(components, lines_like):
     groups, _ = ndimage.label(shut)
     found, done, holed = [], set(), set()
     for group, box in enumerate(ndimage.find_objects(groups), start=1):
-        box = tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+        box = widened(box)
         inside = groups[box] == group
         members = np.unique(components[box][inside & area[box]])
         if not lines_like[members].any() or not closes_holes(area[box] & inside, shut[box] & inside, width):
@@ -116,10 +115,10 @@ def _broken_rings(components, lines_like):
     return found, done, holed
 
 
-def _line_like(mask, width):
-    """Whether a connected area (its mask in its box; ``width``, its ``area_width``) may be lines: it fills at most
-    ``MAX_FILL`` of its box, which spans ``MIN_EXTENT`` of its widths (``long_enough``)."""
-    return mask.mean() <= MAX_FILL and np.hypot(*mask.shape) >= MIN_EXTENT * width
+def _line_like(mask):
+    """Whether a connected area (its mask in its box) may be lines: it fills at most ``MAX_FILL`` of its box and is
+    ``long_enough``."""
+    return mask.mean() <= MAX_FILL and long_enough(mask)
 
 
 def _orphans_to_lines(areas, split, first_line):

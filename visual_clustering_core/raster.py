@@ -327,6 +327,11 @@ def kernel_points(density, sigma):
     return density * (4 * np.pi * sigma**2)
 
 
+def widened(box):
+    """A box of ``ndimage.find_objects`` one pixel wider on every side (slicing clips it at the image's far edges)."""
+    return tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
+
+
 def spread_labels(labels, step, mask):
     """Labels found on a grid subsampled by ``step`` spread back over ``mask`` (full size): each mask pixel takes the
     label of the nearest labelled subsampled pixel, the rest 0."""

@@ -130,9 +130,8 @@ def _unstretched_labels(mask, width, shape):
 def _circle_labels(mask, width, holes, wide):
     """``ring_labels`` read as circles around the ``wide`` holes (None for fewer than two)."""
     rng = np.random.default_rng(0)
-    fits = [max(((c, r + width / 2) for c, r in _hole_circles(holes == hole, rng)), key=lambda f: _cover(mask, *f),
-                default=None) for hole in wide]
-    rings = _distinct_rings(list(filter(None, fits)), mask, width)
+    candidates = [[(c, r + width / 2) for c, r in _hole_circles(holes == hole, rng)] for hole in wide]
+    rings = _distinct_rings([max(found, key=lambda f: _cover(mask, *f)) for found in candidates if found], mask, width)
     if len(rings) < 2:
         return None
     pixels = np.argwhere(mask)
@@ -201,12 +200,16 @@ def _distinct_rings(circles, mask, width):
 
 def _along(centre, radius, rings, width):
     """The share of a circle's round within half a line ``width`` of the centre lines of ``rings``."""
-    points = centre + radius * np.c_[np.sin(_ROUND), np.cos(_ROUND)]
-    return np.mean(_off(points, rings).min(1) <= width / 2)
+    return np.mean(_off(_round(centre, radius), rings).min(1) <= width / 2)
 
 
 def _cover(mask, centre, radius):
     """The share of a circle's round that runs on the mask."""
-    points = np.rint(centre + radius * np.c_[np.sin(_ROUND), np.cos(_ROUND)]).astype(int)
+    points = np.rint(_round(centre, radius)).astype(int)
     inside = (points >= 0).all(1) & (points < mask.shape).all(1)
     return np.count_nonzero(mask[points[inside, 0], points[inside, 1]]) / len(_ROUND)
+
+
+def _round(centre, radius):
+    """The points of a circle's round (360, 2), one a degree."""
+    return centre + radius * np.c_[np.sin(_ROUND), np.cos(_ROUND)]
