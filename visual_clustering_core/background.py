@@ -39,6 +39,7 @@ denser (``_scatter_taken_in``).
 import numpy as np
 from scipy import ndimage
 
+from .distances import edt
 from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
@@ -81,7 +82,7 @@ def _trimmed(clusters, counts, density, around, sigma, plot):
     dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``)
     that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for a neighbour in a
     kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
-    far = (ndimage.distance_transform_edt(clusters == 0) > RING[0] * sigma) & plot
+    far = (edt(clusters == 0) > RING[0] * sigma) & plot
     if counts[far].sum() < SCATTER_POINTS:
         return clusters
     scatter = counts[far].sum() / np.count_nonzero(far)
@@ -111,7 +112,7 @@ def _scatter_taken_in(clusters, counts, density, sigma):
         top = np.unravel_index(values.argmax(), values.shape)
         parts, _ = ndimage.label(values >= CORE * values[top])
         core = parts == parts[top]
-        distance = ndimage.distance_transform_edt(~core)
+        distance = edt(~core)
         own = np.where(inside, counts[box], 0)  # over the cluster's box, its own points
         beyond = distance > RING[1] * sigma
         if not own[beyond].any():
@@ -146,7 +147,7 @@ def _scatter_around(clusters, counts, typical, sigma, plot):
         points = np.where(area, counts[crop], 0)
         if not points.any():
             continue
-        distance = ndimage.distance_transform_edt(clusters[crop] != i)
+        distance = edt(clusters[crop] != i)
         ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area & plot[crop]
         scatter[i] = points[ring].sum() / max(np.count_nonzero(ring), 1)
     return scatter

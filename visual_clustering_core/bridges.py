@@ -31,6 +31,7 @@ from skimage.measure import block_reduce
 from skimage.morphology import local_maxima
 from skimage.segmentation import watershed
 
+from .distances import edt
 from .groups import find_root
 from .raster import spread_labels
 from .segmentation import passes_between
@@ -63,7 +64,7 @@ def cut_bridges(mask, counts, sigma):
 def _parts(mask, counts, sigma):
     """Part of each mask pixel (ids > 0, 0 outside): the area's thickness peaks merged across every pass but the empty
     necks and the dumbbells'."""
-    depth = ndimage.distance_transform_edt(mask)
+    depth = edt(mask)
     tops = local_maxima(depth) & mask
     markers, n = ndimage.label(tops, structure=np.ones((3, 3)))
     parts = watershed(-depth, markers, mask=mask)

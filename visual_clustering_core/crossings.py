@@ -33,6 +33,7 @@ import numpy as np
 from scipy import ndimage
 from skimage.morphology import skeletonize
 
+from .distances import edt
 from .groups import find_root
 from .raster import spread_labels, widened
 from .rings import BREAKS, closed, closes_holes, ring_labels
@@ -203,7 +204,7 @@ def _hubs_and_branches(skeleton, junctions, width):
 
     A short branch (under ``MIN_LENGTH`` widths) joining two hubs is part of one crossing, not a line: where two
     lines cross at a slant, or two rings touch, the skeleton forks twice, a short stretch apart."""
-    hub = ndimage.distance_transform_edt(~junctions) <= width
+    hub = edt(~junctions) <= width
     hubs, branches, n_hubs, n_branches = _split_at(hub, skeleton)
     _, branch_of = _meetings(hubs, branches)
     linking = np.bincount(branch_of, minlength=n_branches + 1) >= 2

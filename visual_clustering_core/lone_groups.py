@@ -33,6 +33,7 @@ from scipy.sparse.csgraph import minimum_spanning_tree
 from scipy.spatial import cKDTree
 
 from .crossings import EIGHT
+from .distances import edt
 from .groups import find_root
 from .point_gaps import delaunay_edges
 
@@ -68,8 +69,8 @@ def lone_groups(grown, counts, min_cluster_size):
         return grown
     where = np.argwhere(node)
     owner = np.where(stray[node], 0, grown[node])
-    others = np.argwhere(occupied & ~node)
-    beside = cKDTree(others).query(where)[0] if len(others) else np.full(len(where), np.inf)
+    others = occupied & ~node
+    beside = edt(~others)[node] if others.any() else np.full(len(where), np.inf)
     out, next_id = grown.copy(), int(grown.max()) + 1
     # strays tied to a cluster join it, or stay noise: they are never a new cluster's
     free = ~near[islands[node]]

@@ -5,13 +5,14 @@ leaves a margin of ``resolution // 32`` pixels on every side. Pixel indices are
 computed in chunks, so memory stays flat however many points there are.
 """
 
+import functools
 from dataclasses import dataclass
 
 import numpy as np
 from scipy import ndimage
 from scipy.spatial import ConvexHull, QhullError, cKDTree
-from skimage.measure import block_reduce
 
+from .distances import edt
 from .lattice import spread_offsets, spread_share
 
 _CHUNK = 1 << 17  # rows per pass: their float64 coordinates (1 MB) stay in the cache between the passes over them
@@ -119,11 +120,11 @@ def bulk_window(counts, transform):
     start = np.zeros_like(occupied)
     inside = np.s_[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1]
     start[inside] = occupied[inside]
-    blocks, bulk = (block_reduce(image, (step, step), np.max) for image in (occupied, start))
+    blocks, bulk = (_pooled_any(image, step) for image in (occupied, start))
     reach = FAR_GAP * (box[:, 1] - box[:, 0] + 1).max() / step + 1  # blocks: the one more for their own width
-    while (near := blocks & ~bulk & (ndimage.distance_transform_edt(~bulk) <= reach)).any():
+    while (near := blocks & ~bulk & (edt(~bulk) <= reach)).any():
         bulk |= near
-    bulk = occupied & np.kron(bulk, np.ones((step, step), bool))[: counts.shape[0], : counts.shape[1]]
+    bulk = occupied & bulk.repeat(step, axis=0).repeat(step, axis=1)[: counts.shape[0], : counts.shape[1]]
     held = counts[bulk].sum()
     if held == total or total - held > FAR_SHARE * total:
         return None
@@ -131,6 +132,14 @@ def bulk_window(counts, transform):
     lo, hi = (np.array([transform.pixel_edge(pixel, axis) for axis, pixel in enumerate(edge)])
               for edge in ((cols[0], rows[0]), (cols[-1] + 1, rows[-1] + 1)))
     return lo, hi
+
+
+def _pooled_any(image, step):
+    """Whether any pixel of each step x step block of a bool image is set (the image padded with False to whole
+    blocks)."""
+    padded = np.zeros((-(-image.shape[0] // step) * step, -(-image.shape[1] // step) * step), bool)
+    padded[: image.shape[0], : image.shape[1]] = image
+    return functools.reduce(np.logical_or, (padded[i::step, j::step] for i in range(step) for j in range(step)))
 
 
 def _narrowest(marginal):

@@ -30,6 +30,8 @@ read with the rest of their ring (``crossings``).
 import numpy as np
 from scipy import ndimage
 
+from .distances import edt
+
 STRETCHED = 1.2  # holes whose shared shape is this much longer one way are ellipses of a stretched plot
 HOLE = 1.0  # a ring's hole has a radius of this many line widths or more
 TRIES = 300  # circles through three edge pixels tried per hole (drawn by a seeded generator: fits are reproducible)
@@ -78,8 +80,8 @@ def closed(mask, radius):
     """The mask closed with a disc of ``radius`` pixels (breaks up to twice as wide bridged), by two distance
     transforms (a dilation, then an erosion), on the mask padded so that the image's edge does not erode it."""
     pad = int(np.ceil(radius)) + 1
-    grown = ndimage.distance_transform_edt(~np.pad(mask, pad)) <= radius
-    return (ndimage.distance_transform_edt(grown) > radius)[pad:-pad, pad:-pad]
+    grown = edt(~np.pad(mask, pad)) <= radius
+    return (edt(grown) > radius)[pad:-pad, pad:-pad]
 
 
 def _wide_holes(mask, width):

@@ -59,6 +59,7 @@ from .blob_boundaries import refine_blob_boundaries
 from .blob_pairs import BlobPairs
 from .continuation import join_continued_lines
 from .crossings import split_crossings
+from .distances import edt
 from .groups import find_root
 from .lone_groups import lone_groups
 from .point_gaps import PointGaps
@@ -395,7 +396,7 @@ class Regions:
     @cached_property
     def depth(self):
         """Each pixel's distance to the edge of the regions' area."""
-        return ndimage.distance_transform_edt(self.labels > 0)
+        return edt(self.labels > 0)
 
     def crop(self, lower, upper):
         """The box holding two groups (lists of region ids) and each group's pixels in it."""
@@ -552,7 +553,7 @@ class Corridor(_PairTest):
         box, inside_lower, inside_upper, edge = self.regions.boundary(lower, upper)
         if not edge.any():
             return False
-        distance = ndimage.distance_transform_edt(~edge)
+        distance = edt(~edge)
         counts, inside = self.counts[box], inside_lower | inside_upper
         for width in CORRIDOR:
             band = (distance <= width * self.sigma) & inside
@@ -711,7 +712,7 @@ def gap_regions(basins, mask, density, sigma, counts, scales):
         extent = np.r_[0.0, [np.hypot(*(s.stop - s.start for s in box)) for box in ndimage.find_objects(components)]]
         small = (extent < 2 * np.sqrt(2) * sigma) | (points < SPECK * scales.typical)
         if (group & ~small).any() and (group & small).any():
-            distance = ndimage.distance_transform_edt(~(group & ~small)[components])
+            distance = edt(~(group & ~small)[components])
             index = np.arange(1, n + 1)
             own = COARSE_SCALES[scales.scale_at(_top_pixels(density, components, index))]
             near = np.r_[True, ndimage.minimum(distance, components, index) <= 2 * sigma * own]

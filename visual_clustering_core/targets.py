@@ -15,6 +15,7 @@ second target: it seeds the watershed that splits touching clusters.
 import numpy as np
 from scipy import ndimage
 
+from .distances import edt
 from .groups import union_roots
 from .raster import point_spacing
 
@@ -130,7 +131,7 @@ def instance_targets(pixels, labels, resolution, seed=0):
 def area_and_core(instances):
     """Binary targets (2, R, R) float32: cluster area, and cluster cores."""
     area = instances > 0
-    depth = ndimage.distance_transform_edt(area)
+    depth = edt(area)
     n = int(instances.max())
     deepest = np.zeros(n + 1)
     if n:
