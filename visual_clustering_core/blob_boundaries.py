@@ -7,8 +7,14 @@ meet. So, for each pair of touching cluster areas that are both blobs (the
 density at their points' mean is at least ``BLOB`` of their peak: not a moon,
 a ring or a band, whose mean lies off their points), each area pixel goes to
 the cluster whose Gaussian fit (points' count, mean and covariance) explains it
-best, refitted ``STEPS`` times. A pixel only moves into a touching cluster, and
-only in a piece that touches it, so no cluster takes pixels beyond another.
+best, refitted ``STEPS`` times. Fitted to its own area, a sparse blob's Gaussian
+misses the tail that reaches into the dense blob's area, and the boundary stays
+near the valley; so blobs of different density (``DENSER``) are first fitted as
+a mixture, each pixel's points shared among the fits as they explain it (soft
+EM). Blobs of one density are not: uniform squares are no Gaussians, and as a
+mixture their fits' tails would pull the boundaries off the gaps between them.
+A pixel only moves into a touching cluster, and only in a piece that touches
+it, so no cluster takes pixels beyond another.
 """
 
 import numpy as np
@@ -19,6 +25,9 @@ from .raster import widened
 BLOB = 0.5  # an area is a blob when the density at its points' mean is at least this fraction of its peak
 FILLS = 0.5  # ...and it holds at least this share of the pixels within one standard deviation of its Gaussian fit
 STEPS = 2  # boundaries moved, and the fits refitted, this many times
+DENSER = 2.0  # blobs whose Gaussian fits' peaks differ this many times are of different density...
+MIXTURE_STEPS = 50  # ...their fits refitted as a mixture this many times at most,
+SETTLED = 0.05  # ...or until no mean moves this many pixels
 _NEIGHBOURS = ((0, 1), (1, 0), (1, 1), (1, -1))  # half the 8-neighbourhood: each pixel pair is seen once
 
 
@@ -33,10 +42,15 @@ def refine_blob_boundaries(areas, counts, density):
     pairs = pairs[_blobs(fits, pixels, areas, density)[pairs].all(1)]
     if len(pairs) == 0:
         return areas
-    labels = pixels.labels
+    unequal = pairs[_unequal(fits, pairs)]
+    mixed = _mixture_fits(fits, pixels, *_candidates(pixels, unequal)) if len(unequal) else fits
+    in_mixture = np.zeros(pixels.n_ids, bool)
+    in_mixture[unequal.ravel()] = True
     at, other = _candidates(pixels, pairs)
+    labels = pixels.labels
     for step in range(STEPS):
-        labels = _move_boundaries(labels, fits if step == 0 else pixels.fits(labels), pixels, at, other)
+        refitted = mixed if step == 0 else _replaced(pixels.fits(labels), mixed, in_mixture)
+        labels = _move_boundaries(labels, refitted, pixels, at, other)
     out = areas.copy()
     out.ravel()[pixels.flat] = labels
     return _keep_touching_pieces(areas, out)
@@ -131,6 +145,51 @@ def _log_fit(terms, labels, rows, cols):
     """log(count x Gaussian density) of each pixel's fit (``terms`` rows, indexed by ``labels``) at its coordinates."""
     t = terms[labels]
     return t[:, 0] + rows * (t[:, 1] + t[:, 3] * rows + t[:, 4] * cols) + cols * (t[:, 2] + t[:, 5] * cols)
+
+
+def _unequal(fits, pairs):
+    """Whether the two blobs of each pair differ in density: the peak of one's Gaussian fit ``DENSER`` times the
+    other's or more."""
+    n, _, cov = fits
+    with np.errstate(divide="ignore", invalid="ignore"):
+        peak = n / np.sqrt(cov[:, 0, 0] * cov[:, 1, 1] - cov[:, 0, 1] ** 2)
+    high, low = np.maximum(peak[pairs[:, 0]], peak[pairs[:, 1]]), np.minimum(peak[pairs[:, 0]], peak[pairs[:, 1]])
+    return high >= DENSER * low
+
+
+def _replaced(fits, other_fits, ids):
+    """``fits`` with those of the ``ids`` (a bool per id) taken from ``other_fits``."""
+    return tuple(np.where(ids.reshape((-1,) + (1,) * (f.ndim - 1)), o, f) for f, o in zip(fits, other_fits))
+
+
+def _mixture_fits(fits, pixels, at, other):
+    """The ``fits`` of the areas the pairs' candidates (``at``, ``other``: ``_candidates``) hold refitted as a mixture
+    (soft EM): each pixel's points shared among its own area's fit and those of the other areas its pairs offer, as
+    they explain it, until no mean moves ``SETTLED`` of a pixel (``MIXTURE_STEPS`` at most); so a sparse blob's fit
+    keeps the tail that reaches into the dense one's area."""
+    held = pixels.points[at] > 0
+    at, other = at[held], other[held]
+    own, slot = np.unique(at, return_inverse=True)  # the pixels holding points, and each candidate's among them
+    labels, points, rows, cols = pixels.labels[own], pixels.points[own], pixels.rows[own], pixels.cols[own]
+    involved = np.zeros(pixels.n_ids, bool)
+    involved[labels] = True
+    # each pixel once for its own area's fit, and once for each fit offered to it
+    all_labels, all_rows, all_cols = np.r_[labels, other], np.r_[rows, rows[slot]], np.r_[cols, cols[slot]]
+    pixel = np.r_[np.arange(len(own)), slot]
+    for _ in range(MIXTURE_STEPS):
+        with np.errstate(invalid="ignore"):
+            fit = _log_fit(_log_fit_terms(fits), all_labels, all_rows, all_cols)
+        top = np.full(len(own), -np.inf)
+        np.maximum.at(top, pixel, fit)
+        share = np.exp(fit - top[pixel])
+        share *= points[pixel] / np.bincount(pixel, weights=share)[pixel]
+        refitted = _replaced(fits, gaussian_fits(point_moments(all_labels, all_rows, all_cols, share, pixels.n_ids)),
+                             involved)
+        settled = np.abs(refitted[1] - fits[1]).max() < SETTLED
+        fits = refitted
+        if settled:
+            break
+    return fits
 
 
 def _candidates(pixels, pairs):

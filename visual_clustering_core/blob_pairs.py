@@ -15,9 +15,8 @@ merge, so a test costs the same whatever the group's size.
 
 import numpy as np
 
-from .blob_boundaries import BLOB, gaussian_fits, point_moments
+from .blob_boundaries import BLOB, DENSER, gaussian_fits, point_moments
 
-DENSER = 2.0  # ...the denser group's peak at least this many times the sparser's
 SHARE = 0.1  # ...and the smaller group holding at least this share of the larger's points
 MIN_POINTS = 10  # ...each holding this many points at least (a Gaussian fitted to a few is no measure of a blob)
 EXTRA_PARAMETERS = 6  # two Gaussians instead of one: a weight, a mean (2) and a covariance (3) more
