@@ -43,9 +43,9 @@ def refine_blob_boundaries(areas, counts, density):
     if len(pairs) == 0:
         return areas
     unequal = pairs[_unequal(fits, pairs)]
-    mixed = _mixture_fits(fits, pixels, *_candidates(pixels, unequal)) if len(unequal) else fits
     in_mixture = np.zeros(pixels.n_ids, bool)
     in_mixture[unequal.ravel()] = True
+    mixed = _mixture_fits(fits, pixels, in_mixture, *_candidates(pixels, unequal)) if len(unequal) else fits
     at, other = _candidates(pixels, pairs)
     labels = pixels.labels
     for step in range(STEPS):
@@ -162,17 +162,15 @@ def _replaced(fits, other_fits, ids):
     return tuple(np.where(ids.reshape((-1,) + (1,) * (f.ndim - 1)), o, f) for f, o in zip(fits, other_fits))
 
 
-def _mixture_fits(fits, pixels, at, other):
-    """The ``fits`` of the areas the pairs' candidates (``at``, ``other``: ``_candidates``) hold refitted as a mixture
-    (soft EM): each pixel's points shared among its own area's fit and those of the other areas its pairs offer, as
-    they explain it, until no mean moves ``SETTLED`` of a pixel (``MIXTURE_STEPS`` at most); so a sparse blob's fit
-    keeps the tail that reaches into the dense one's area."""
+def _mixture_fits(fits, pixels, ids, at, other):
+    """The ``fits`` of the ``ids`` (a bool per id: the areas of the pairs whose candidates ``at``, ``other`` are, from
+    ``_candidates``) refitted as a mixture (soft EM): each pixel's points shared among its own area's fit and those of
+    the other areas its pairs offer, as they explain it, until no mean moves ``SETTLED`` of a pixel
+    (``MIXTURE_STEPS`` at most); so a sparse blob's fit keeps the tail that reaches into the dense one's area."""
     held = pixels.points[at] > 0
     at, other = at[held], other[held]
     own, slot = np.unique(at, return_inverse=True)  # the pixels holding points, and each candidate's among them
     labels, points, rows, cols = pixels.labels[own], pixels.points[own], pixels.rows[own], pixels.cols[own]
-    involved = np.zeros(pixels.n_ids, bool)
-    involved[labels] = True
     # each pixel once for its own area's fit, and once for each fit offered to it
     all_labels, all_rows, all_cols = np.r_[labels, other], np.r_[rows, rows[slot]], np.r_[cols, cols[slot]]
     pixel = np.r_[np.arange(len(own)), slot]
@@ -183,8 +181,8 @@ def _mixture_fits(fits, pixels, at, other):
         np.maximum.at(top, pixel, fit)
         share = np.exp(fit - top[pixel])
         share *= points[pixel] / np.bincount(pixel, weights=share)[pixel]
-        refitted = _replaced(fits, gaussian_fits(point_moments(all_labels, all_rows, all_cols, share, pixels.n_ids)),
-                             involved)
+        moments = point_moments(all_labels, all_rows, all_cols, share, pixels.n_ids)
+        refitted = _replaced(fits, gaussian_fits(moments), ids)
         settled = np.abs(refitted[1] - fits[1]).max() < SETTLED
         fits = refitted
         if settled:
