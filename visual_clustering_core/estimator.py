@@ -11,6 +11,7 @@ from sklearn.base import BaseEstimator, ClusterMixin
 from . import dask_points, lattice
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
+from .empty_lanes import cut_empty_lanes
 from .raster import (
     FAR_GAP,
     GridTransform,
@@ -112,7 +113,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         grid (None for "threshold").
     mask_ : ndarray of shape (resolution, resolution), bool
         The cluster areas: the network's (or the threshold's), with the empty
-        bridges it drew across a corridor between two groups cut (``bridges``).
+        bridges it drew across a corridor between two groups cut (``bridges``),
+        and the straight empty lanes between two filled areas (``empty_lanes``).
     sigma_ : float
         The smoothing scale chosen from the data, in pixels.
     density_ : ndarray of shape (resolution, resolution), float32
@@ -227,7 +229,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
             area = threshold_mask(self.density_image_)
         seen = denoised(plotted, self.denoise)
         self.sigma_ = density_scale(seen)
-        self.mask_ = cut_bridges(area, seen, self.sigma_)
+        self.mask_ = cut_empty_lanes(cut_bridges(area, seen, self.sigma_), seen, self.sigma_)
         self.density_, along = splitting_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(
             self.density_, self.sigma_, self.mask_, seen, along=along

@@ -59,7 +59,7 @@ def save_diagnostics(estimator, X, path, title=None):
     areas = np.where(e.areas_ > 0, e.label_map_, -1)  # each area in the colour of the cluster its points take
     panels = [
         (np.sqrt(e.density_), f"density the splits read (sigma {e.sigma_:.1f} px)", False),
-        (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges cut", False),
+        (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges and lanes cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
         (areas, f"areas merged, blob boundaries, crossings cut: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
@@ -77,7 +77,8 @@ def save_diagnostics(estimator, X, path, title=None):
 
 
 def _area_and_cuts(estimator):
-    """The cluster-area mask (1) with the empty bridges ``cut_bridges`` removed from it shown grey (0.5), thickened."""
+    """The cluster-area mask (1) with what ``cut_bridges`` and ``cut_empty_lanes`` removed from it shown grey (0.5),
+    thickened."""
     from scipy import ndimage
 
     from .segmentation import threshold_mask

@@ -1,0 +1,56 @@
+import sys
+from pathlib import Path
+
+import numpy as np
+from scipy import ndimage
+from sklearn.metrics import adjusted_mutual_info_score
+
+from visual_clustering_core import VisualClustering
+from visual_clustering_core.empty_lanes import cut_empty_lanes, empty_lanes
+from visual_clustering_core.raster import GridTransform, pixel_counts
+
+sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "bench"))
+import person_suite  # noqa: E402  (the person-separable benchmark's generators)
+
+
+def _counts(X, resolution=256):
+    transform = GridTransform.from_bounds(X.min(0), X.max(0), resolution)
+    return pixel_counts(transform.pixel_indices(X), resolution)
+
+
+def test_squares_a_thin_corridor_parts_stay_apart_when_their_points_are_sparse():
+    """The suite's 3x3 uniform squares with thin gaps at half their points: the kernel fills the corridors (3.5
+    spacings wide) and the network draws its area across them; the lanes keep the nine squares."""
+    for seed in range(3):
+        X, truth = person_suite.SUITE["3x3 squares with thin gaps"](np.random.default_rng(seed))
+        rows = np.random.default_rng(100 + seed).permutation(len(X))[: len(X) // 2]
+        model = VisualClustering().fit(X[rows])
+        assert model.n_clusters_ == 9, seed
+        assert adjusted_mutual_info_score(truth[rows], model.labels_) >= 0.95, seed
+
+
+def test_no_lane_in_a_uniform_scatter():
+    """Chance holes in a uniform scatter are no lane: nothing is cut from its area."""
+    for n in (2_000, 20_000):
+        counts = _counts(np.random.default_rng(n).uniform(0, 1, (n, 2)))
+        assert not empty_lanes(counts).any(), n
+
+
+def test_a_gap_beside_lines_cuts_nothing():
+    """Between the arms of a star, and between parallel lines, the empty strips lie between lines, not filled areas:
+    an area hugging the lines (4 pixels around their points) is left whole."""
+    for name in ("five lines from one point (1500)", "three parallel lines"):
+        X, _ = person_suite.load(name)
+        counts = _counts(X)
+        mask = ndimage.binary_dilation(counts > 0, iterations=4)
+        assert empty_lanes(counts).any(), name
+        assert (cut_empty_lanes(mask, counts, sigma=8.0) == mask).all(), name
+
+
+def test_a_dense_plot_is_left_to_the_density():
+    """A kernel narrower than half the narrowest lane leaves a valley along every lane: the mask comes back as is."""
+    X, _ = person_suite.SUITE["3x3 squares with thin gaps"](np.random.default_rng(0))
+    counts = _counts(X)
+    mask = np.ones(counts.shape, bool)
+    assert cut_empty_lanes(mask, counts, sigma=1.0) is mask
+    assert not (cut_empty_lanes(mask, counts, sigma=8.0)).all()
