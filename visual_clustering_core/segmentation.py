@@ -299,7 +299,7 @@ def _top_pixels(values, labels, index):
     the image (``ndimage.maximum_position`` sorts it)."""
     inside = np.flatnonzero(labels.ravel() > 0)
     label, value = labels.ravel()[inside], values.ravel()[inside]
-    highest = np.full(int(labels.max()) + 1, -np.inf)
+    highest = np.full(int(labels.max()) + 1, -np.inf, value.dtype)  # numpy's ufunc.at is ~70x slower casting
     np.maximum.at(highest, label, value)
     hit = value == highest[label]
     hit_label, first = np.unique(label[hit], return_index=True)
