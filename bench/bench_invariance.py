@@ -22,8 +22,8 @@ from functools import partial
 import numpy as np
 
 import bench_person
-from common import write_section
-from person_suite import turned, with_far_outliers
+from common import IMAGES, write_section
+from person_suite import load, turned, with_far_outliers
 
 MAX_POINTS = 30_000
 COST = 0.05
@@ -112,6 +112,17 @@ def main():
     ])
     print(text)
     write_section("invariance", text)
+    lanes_picture()
+
+
+def lanes_picture(path=IMAGES / "diagnostics_lanes.png"):
+    """Every stage of visual clustering on the 3x3 squares with thin gaps drawn with half their points: the empty
+    lanes cut along the corridors the kernel blurs."""
+    from visual_clustering_core import VisualClustering
+    from visual_clustering_core.plotting import save_diagnostics
+
+    X, _ = thinned(1 / 2)(load("3x3 squares with thin gaps")[0])
+    return save_diagnostics(VisualClustering().fit(X), X, path)
 
 
 if __name__ == "__main__":
