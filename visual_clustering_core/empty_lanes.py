@@ -24,11 +24,11 @@ from scipy.stats import poisson
 from .distances import edt
 from .raster import pooled_counts
 
-GRID = 128  # lanes are sought on the counts pooled to this side
-WIDTHS = (2, 3, 4)  # lane widths, pixels of GRID (1.6 to 3% of the plot)
+GRID = 256  # lanes are sought on the counts pooled to this side (at most)
+WIDTHS = (4, 6, 8)  # lane widths, pixels of GRID (1.6 to 3% of the plot)
 LONG = 8  # a lane's length in widths
 ANGLES = 18  # orientations, 10 degrees apart: a lane drifts a quarter of its width along its length between two
-CORE = 2  # the pixels of GRID cut along a lane's middle
+CORE = 3  # the pixels of GRID cut along a lane's middle
 FEW = 3  # a lane holds at most this many points
 MARGIN = 3.0  # the significance: log of the number of strips tested, plus this
 THICK = 1 / 16  # the pieces a lane parts are thicker than this share of the plot's side (a line is not)
