@@ -27,7 +27,7 @@ from .raster import pooled_counts
 GRID = 256  # lanes are sought on the counts pooled to this side (at most)
 WIDTHS = (4, 6, 8)  # lane widths, pixels of GRID (1.6 to 3% of the plot)
 LONG = 8  # a lane's length in widths
-ANGLES = 18  # orientations, 10 degrees apart: a lane drifts a quarter of its width along its length between two
+ANGLES = 18  # orientations 10 degrees apart: a strip 5 degrees off a lane drifts 0.35 of its width at either end
 CORE = 3  # the pixels of GRID cut along a lane's middle
 FEW = 3  # a lane holds at most this many points
 MARGIN = 3.0  # the significance: log of the number of strips tested, plus this
