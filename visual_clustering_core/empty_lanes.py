@@ -22,7 +22,7 @@ from scipy import ndimage
 from scipy.stats import poisson
 
 from .distances import edt
-from .raster import pooled_counts
+from .raster import pooled_counts, stretched
 
 GRID = 256  # lanes are sought on the counts pooled to this side (at most)
 WIDTHS = (4, 6, 8)  # lane widths, pixels of GRID (1.6 to 3% of the plot)
@@ -79,10 +79,7 @@ def empty_lanes(counts):
         if middles.any():
             back = cv2.warpAffine(middles, turn, pooled.shape[::-1], flags=cv2.INTER_NEAREST | cv2.WARP_INVERSE_MAP)
             found |= back > 0
-    if side > GRID:
-        index = np.arange(side) * GRID // side
-        found = found[index[:, None], index[None, :]]
-    return found
+    return stretched(found[None], side)[0]
 
 
 def _lanes(counts, width):
