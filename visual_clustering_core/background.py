@@ -33,7 +33,9 @@ Where the area map marks the scatter itself as area, a small blob amid it
 merges with the scatter's faint bumps and no point lies outside to measure the
 scatter by: inside each cluster, a core that stands out of an even, flat
 scatter of the cluster's own points around it keeps them only where it is the
-denser (``_scatter_taken_in``).
+denser (``_scatter_taken_in``); the rest go to the scatter's own cluster where
+the area map marked the scatter beside it, so a dense blob in a sparse halo
+leaves the halo one group, not shared between the blob and a cluster of its own.
 """
 
 import numpy as np
@@ -44,7 +46,8 @@ from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
-SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low
+SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low; a scatter's
+# points beyond a cluster's core must hold this many more than a thinning tail would
 SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in a kernel is as sparse as a scatter: the
 # area map's patches of a scatter it marked all over are each other's surroundings
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
@@ -74,7 +77,7 @@ def drop_background(clusters, counts, sigma, whole=True):
         clusters = np.where(background[clusters], 0, clusters).astype(clusters.dtype)
         if whole:
             clusters = _trimmed(clusters, counts, density, around, sigma, plot)
-    return _scatter_taken_in(clusters, counts, density, sigma) if whole else clusters
+    return _scatter_taken_in(clusters, counts, density, sigma, plot) if whole else clusters
 
 
 def _trimmed(clusters, counts, density, around, sigma, plot):
@@ -94,16 +97,20 @@ def _trimmed(clusters, counts, density, around, sigma, plot):
     return np.where(thin, 0, clusters).astype(clusters.dtype)
 
 
-def _scatter_taken_in(clusters, counts, density, sigma):
-    """``clusters`` with the scatter each took in turned into 0: where a cluster's core (the pixels about its peak whose
-    density is at least ``CORE`` of it) stands out ``STANDOUT`` times from the density at its own points ``RING[0]``
-    sigma or more beyond it (a ring's points, as dense as its densest stretch's, do not); per pixel of the cluster's
-    box (its grown area hugs a spray's points), those points lie evenly (their density under ``MIXED`` times their
-    count per pixel: a scatter over the plane, not a line or ring the band cuts across) and as densely beyond
-    ``RING[1]`` sigma (the band ``RING`` sigma beyond the core under ``STANDOUT`` times as dense: flat, not a spray or
-    a tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are noise,
+def _scatter_taken_in(clusters, counts, density, sigma, plot):
+    """``clusters`` with the scatter each took in handed to the scatter's own cluster, or turned into 0 where none is
+    (``_handed_on``): where a cluster's core (the pixels about its peak whose density is at least ``CORE`` of it)
+    stands out ``STANDOUT`` times from the density at its own points ``RING[0]`` sigma or more beyond it (a ring's
+    points, as dense as its densest stretch's, do not); per pixel of the cluster's box that is its own or no
+    cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a spray's points, and another
+    cluster's pixels or the empty margins hold none of its points), those points lie evenly (their density under
+    ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring the band cuts across) and go
+    on beyond ``RING[1]`` sigma (they hold ``SURE`` Poisson standard deviations more points there than the band
+    ``RING`` sigma beyond the core would put there thinned ``STANDOUT`` times: flat, not a spray or a blob's tail
+    that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the scatter's,
     where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
-    clusters = clusters.copy()
+    out = clusters.copy()
+    typical = _typical_density(clusters, counts, density)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
             continue
@@ -114,25 +121,44 @@ def _scatter_taken_in(clusters, counts, density, sigma):
         core = parts == parts[top]
         distance = edt(~core)
         own = np.where(inside, counts[box], 0)  # over the cluster's box, its own points
+        measured = (inside | (clusters[box] == 0)) & plot[box]
         beyond = distance > RING[1] * sigma
         if not own[beyond].any():
             continue
         band = (distance > RING[0] * sigma) & ~beyond
         off = band | beyond
-        level, far, spread = (own[part].sum() / max(np.count_nonzero(part), 1) for part in (band, beyond, off))
+        level, spread = (own[part].sum() / max(np.count_nonzero(part & measured), 1) for part in (band, off))
+        thinned = level * np.count_nonzero(beyond & measured) / STANDOUT  # the points beyond, were they a tail
+        flat = own[beyond].sum() >= thinned + SURE * np.sqrt(thinned)
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
-        if (at_points < MIXED * spread and level < STANDOUT * far and core_level >= STANDOUT * at_points
+        if (at_points < MIXED * spread and flat and core_level >= STANDOUT * at_points
                 and kernel_points(MIXED * level, sigma) >= 1):
-            thin = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
-            clusters[box][thin] = 0
-    return clusters
+            thin = np.zeros(clusters.shape, bool)
+            thin[box] = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
+            out[thin] = _handed_on(clusters, i, thin, level, typical)
+    return out
+
+
+def _handed_on(clusters, i, thin, level, typical):
+    """The ids the pixels ``thin`` (the scatter cluster ``i`` took in, of ``level`` points per pixel) take: their
+    nearest other cluster where it touches ``i`` and is as sparse as that scatter (its points' density, ``typical``,
+    under ``MIXED`` times it: the scatter's own cluster, where the area map marked it), else 0."""
+    others = np.where(clusters == i, 0, clusters)
+    _, (rows, cols) = ndimage.distance_transform_edt(others == 0, return_indices=True)
+    nearest = others[rows[thin], cols[thin]]
+    scatter = np.zeros(len(typical), bool)
+    scatter[np.unique(others[ndimage.binary_dilation(clusters == i)])] = True
+    scatter &= typical < MIXED * level
+    scatter[0] = False
+    return np.where(scatter[nearest], nearest, 0)
 
 
 def _scatter_around(clusters, counts, typical, sigma, plot):
     """The density (points per pixel) of the scatter in each id's ring within the ``plot`` (the points' convex hull):
-    the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``) no more than
-    ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
+    the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``; around one that
+    is, of any cluster: two patches of one scatter either side of ``SPARSE`` are each other's surroundings) no more
+    than ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
     density = np.nan_to_num(typical, nan=np.inf)
     sparse = kernel_points(density, sigma) < SPARSE
@@ -141,7 +167,7 @@ def _scatter_around(clusters, counts, typical, sigma, plot):
         if box is None:
             continue
         crop = tuple(slice(max(s.start - pad, 0), s.stop + pad) for s in box)
-        peers = sparse & (density < STANDOUT * typical[i])
+        peers = (sparse | sparse[i]) & (density < STANDOUT * typical[i])
         peers[0], peers[i] = True, False
         area = peers[clusters[crop]]
         points = np.where(area, counts[crop], 0)
