@@ -40,6 +40,7 @@ leaves the halo one group, not shared between the blob and a cluster of its own.
 
 import numpy as np
 from scipy import ndimage
+from scipy.special import ndtr, pdtrc
 
 from .distances import edt
 from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
@@ -47,7 +48,7 @@ from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
 RING = (2.0, 6.0)  # the scatter around a cluster: points outside every cluster this many sigma from it
 SURE = 2.0  # a cluster's density is taken this many Poisson standard deviations of its points low; a scatter's
-# points beyond a cluster's core must hold this many more than a thinning tail would
+# points beyond a cluster's core hold more than a thinning tail would, as unlikely by chance as this many
 SPARSE = 8.0  # a cluster whose typical point has fewer neighbours than this in a kernel is as sparse as a scatter: the
 # area map's patches of a scatter it marked all over are each other's surroundings
 CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at least this fraction of it
@@ -105,12 +106,11 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
     cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a spray's points, and another
     cluster's pixels or the empty margins hold none of its points), those points lie evenly (their density under
     ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring the band cuts across) and go
-    on beyond ``RING[1]`` sigma (they hold ``SURE`` Poisson standard deviations more points there than the band
-    ``RING`` sigma beyond the core would put there thinned ``STANDOUT`` times: flat, not a spray or a blob's tail
-    that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the scatter's,
+    on beyond ``RING[1]`` sigma (they hold more points there than the band ``RING`` sigma beyond the core would put
+    there thinned ``STANDOUT`` times, as unlikely by chance as ``SURE`` standard deviations: flat, not a spray or a
+    blob's tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the scatter's,
     where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
     out = clusters.copy()
-    typical = _typical_density(clusters, counts, density)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
             continue
@@ -129,14 +129,14 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
         off = band | beyond
         level, spread = (own[part].sum() / max(np.count_nonzero(part & measured), 1) for part in (band, off))
         thinned = level * np.count_nonzero(beyond & measured) / STANDOUT  # the points beyond, were they a tail
-        flat = own[beyond].sum() >= thinned + SURE * np.sqrt(thinned)
+        flat = pdtrc(own[beyond].sum() - 1, thinned) < ndtr(-SURE)  # P(as many or more) under a thinning tail
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
         if (at_points < MIXED * spread and flat and core_level >= STANDOUT * at_points
                 and kernel_points(MIXED * level, sigma) >= 1):
             thin = np.zeros(clusters.shape, bool)
             thin[box] = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
-            out[thin] = _handed_on(clusters, i, thin, level, typical)
+            out[thin] = _handed_on(clusters, i, thin, level, _typical_density(clusters, counts, density))
     return out
 
 
