@@ -19,7 +19,7 @@ the continuations read those).
 import cv2
 import numpy as np
 from scipy import ndimage
-from scipy.stats import poisson
+from scipy.special import pdtr
 
 from .distances import edt
 from .raster import pooled_counts, stretched
@@ -33,6 +33,22 @@ FEW = 3  # a lane holds at most this many points
 MARGIN = 3.0  # the significance: log of the number of strips tested, plus this
 THICK = 1 / 16  # the pieces a lane parts are thicker than this share of the plot's side (a line is not)
 SIGNIFICANCE = float(np.log(sum(ANGLES * GRID**2 / (LONG * width**2) for width in WIDTHS)) + MARGIN)  # K
+
+
+def _fewest_expected():
+    """For each count 0..``FEW``, the least expected count under which holding so few has a chance below e^-K
+    (Poisson; bisected on the log of the expected count)."""
+    least = []
+    for held in range(FEW + 1):
+        low, high = np.log(SIGNIFICANCE) - 1, np.log(SIGNIFICANCE) + 4
+        for _ in range(60):
+            middle = (low + high) / 2
+            low, high = (low, middle) if -np.log(pdtr(held, np.exp(middle))) >= SIGNIFICANCE else (middle, high)
+        least.append(np.exp(high))
+    return np.array(least, np.float32)
+
+
+_FEWEST_EXPECTED = _fewest_expected()
 
 
 def cut_empty_lanes(mask, counts, sigma):
@@ -87,12 +103,12 @@ def _lanes(counts, width):
     strip = _box(counts, LONG * width, width)
     flank = _box(counts, LONG * width, 2 * width)
     shift = width + width // 2  # from a strip's centre to the centre of the flank beside it
-    above, below = np.zeros_like(flank), np.zeros_like(flank)
-    above[shift:], below[:-shift] = flank[:-shift], flank[shift:]
-    expected = np.minimum(above, below) / 2
-    lanes = (strip < FEW + 0.5) & (expected >= SIGNIFICANCE)
-    if lanes.any():
-        lanes[lanes] = -poisson.logcdf(np.rint(strip[lanes]), expected[lanes]) >= SIGNIFICANCE
+    inner = strip[shift:-shift]  # the strips with a flank either side
+    expected = np.minimum(flank[: -2 * shift], flank[2 * shift:]) / 2
+    few = (inner < FEW + 0.5) & (expected >= _FEWEST_EXPECTED[0])
+    lanes = np.zeros(counts.shape, bool)
+    if few.any():
+        lanes[shift:-shift][few] = expected[few] >= _FEWEST_EXPECTED[np.rint(inner[few]).astype(np.int64)]
     return lanes
 
 
