@@ -108,8 +108,8 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
     ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring the band cuts across) and go
     on beyond ``RING[1]`` sigma (they hold more points there than the band ``RING`` sigma beyond the core would put
     there thinned ``STANDOUT`` times, as unlikely by chance as ``SURE`` standard deviations: flat, not a spray or a
-    blob's tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the scatter's,
-    where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
+    blob's tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the
+    scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
     out = clusters.copy()
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
