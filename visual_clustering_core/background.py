@@ -156,9 +156,8 @@ def _handed_on(clusters, i, thin, level, typical):
 
 def _scatter_around(clusters, counts, typical, sigma, plot):
     """The density (points per pixel) of the scatter in each id's ring within the ``plot`` (the points' convex hull):
-    the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``; around one that
-    is, of any cluster: two patches of one scatter either side of ``SPARSE`` are each other's surroundings) no more
-    than ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
+    the points outside every cluster, and those of the clusters as sparse as a scatter (``SPARSE``) no more than
+    ``STANDOUT`` times denser than it (``typical``: each id's density); 0 where none lies near it."""
     pad = int(np.ceil(RING[1] * sigma)) + 1
     density = np.nan_to_num(typical, nan=np.inf)
     sparse = kernel_points(density, sigma) < SPARSE
@@ -167,7 +166,7 @@ def _scatter_around(clusters, counts, typical, sigma, plot):
         if box is None:
             continue
         crop = tuple(slice(max(s.start - pad, 0), s.stop + pad) for s in box)
-        peers = (sparse | sparse[i]) & (density < STANDOUT * typical[i])
+        peers = sparse & (density < STANDOUT * typical[i])
         peers[0], peers[i] = True, False
         area = peers[clusters[crop]]
         points = np.where(area, counts[crop], 0)
