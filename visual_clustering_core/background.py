@@ -145,6 +145,8 @@ def _handed_on(clusters, i, thin, level, typical):
     nearest other cluster where it touches ``i`` and is as sparse as that scatter (its points' density, ``typical``,
     under ``MIXED`` times it: the scatter's own cluster, where the area map marked it), else 0."""
     others = np.where(clusters == i, 0, clusters)
+    if not others.any():
+        return 0
     _, (rows, cols) = ndimage.distance_transform_edt(others == 0, return_indices=True)
     nearest = others[rows[thin], cols[thin]]
     scatter = np.zeros(len(typical), bool)
