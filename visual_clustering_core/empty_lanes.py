@@ -36,8 +36,8 @@ SIGNIFICANCE = float(np.log(sum(ANGLES * GRID**2 / (LONG * width**2) for width i
 
 
 def _fewest_expected():
-    """For each count 0..``FEW``, the least expected count under which holding so few has a chance below e^-K
-    (Poisson; bisected on the log of the expected count)."""
+    """For each count 0..``FEW``, the least expected count at which holding that many or fewer has a chance under
+    e^-K (Poisson; bisected on the log of the expected count): a strip's test reads this table."""
     least = []
     for held in range(FEW + 1):
         low, high = np.log(SIGNIFICANCE) - 1, np.log(SIGNIFICANCE) + 4
