@@ -121,10 +121,10 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
         core = parts == parts[top]
         distance = edt(~core)
         own = np.where(inside, counts[box], 0)  # over the cluster's box, its own points
-        measured = (inside | (clusters[box] == 0)) & plot[box]
         beyond = distance > RING[1] * sigma
         if not own[beyond].any():
             continue
+        measured = (inside | (clusters[box] == 0)) & plot[box]
         band = (distance > RING[0] * sigma) & ~beyond
         off = band | beyond
         level, spread = (own[part].sum() / max(np.count_nonzero(part & measured), 1) for part in (band, off))

@@ -19,7 +19,7 @@ the continuations read those).
 import cv2
 import numpy as np
 from scipy import ndimage
-from scipy.special import pdtr
+from scipy.special import pdtri
 
 from .distances import edt
 from .raster import pooled_counts, stretched
@@ -35,20 +35,9 @@ THICK = 1 / 16  # the pieces a lane parts are thicker than this share of the plo
 SIGNIFICANCE = float(np.log(sum(ANGLES * GRID**2 / (LONG * width**2) for width in WIDTHS)) + MARGIN)  # K
 
 
-def _fewest_expected():
-    """For each count 0..``FEW``, the least expected count at which holding that many or fewer has a chance under
-    e^-K (Poisson; bisected on the log of the expected count): a strip's test reads this table."""
-    least = []
-    for held in range(FEW + 1):
-        low, high = np.log(SIGNIFICANCE) - 1, np.log(SIGNIFICANCE) + 4
-        for _ in range(60):
-            middle = (low + high) / 2
-            low, high = (low, middle) if -np.log(pdtr(held, np.exp(middle))) >= SIGNIFICANCE else (middle, high)
-        least.append(np.exp(high))
-    return np.array(least, np.float32)
-
-
-_FEWEST_EXPECTED = _fewest_expected()
+# for each count 0..FEW, the least expected count at which holding that many or fewer has a Poisson chance of e^-K:
+# a strip's test reads this table
+_FEWEST_EXPECTED = pdtri(np.arange(FEW + 1), np.exp(-SIGNIFICANCE)).astype(np.float32)
 
 
 def cut_empty_lanes(mask, counts, sigma):
