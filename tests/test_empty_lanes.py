@@ -29,6 +29,20 @@ def test_squares_a_thin_corridor_parts_stay_apart_when_their_points_are_sparse()
         assert adjusted_mutual_info_score(truth[rows], model.labels_) >= 0.95, (seed, degrees)
 
 
+def test_sparse_squares_a_wide_corridor_parts_mostly_stay_apart_with_half_their_points():
+    """The suite's 3x3 sparse squares at half their points (75 a square), eight draws: the corridor (about 3.5
+    nearest-neighbour distances wide) misses fewer points than a lane 8 pixels wide must to be significant among all
+    the strips tested, and the squares were 1-5 clusters (mean AMI 0.42, one draw 0.0); a lane 12 pixels wide misses
+    twice as many: 5-9 clusters, mean AMI 0.92 (where a corridor holds a stray point or two, squares stay joined)."""
+    scores = []
+    for seed in range(8):
+        X, truth = person_suite.SUITE["3x3 sparse squares (1350)"](np.random.default_rng(seed))
+        rows = np.random.default_rng(100 + seed).permutation(len(X))[: len(X) // 2]
+        scores.append(adjusted_mutual_info_score(truth[rows], VisualClustering().fit_predict(X[rows])))
+    assert np.mean(scores) >= 0.9
+    assert min(scores) >= 0.75
+
+
 def test_no_lane_in_a_uniform_scatter():
     """Chance holes in a uniform scatter are no lane: nothing is cut from its area."""
     for n in (2_000, 20_000):

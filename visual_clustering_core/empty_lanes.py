@@ -25,7 +25,7 @@ from .distances import edt
 from .raster import pooled_counts, stretched
 
 GRID = 256  # lanes are sought on the counts pooled to this side (at most)
-WIDTHS = (4, 6, 8)  # lane widths, pixels of GRID (1.6 to 3% of the plot); even, so a flank is two strips' sums
+WIDTHS = (4, 6, 8, 12)  # lane widths, pixels of GRID (1.6 to 4.7% of the plot); even, so a flank is two strips' sums
 LONG = 8  # a lane's length in widths
 ANGLES = 18  # orientations 10 degrees apart: a strip 5 degrees off a lane drifts 0.35 of its width at either end
 CORE = 3  # the pixels of GRID cut along a lane's middle
