@@ -36,6 +36,10 @@ scatter of the cluster's own points around it keeps them only where it is the
 denser (``_scatter_taken_in``); the rest go to the scatter's own cluster where
 the area map marked the scatter beside it, so a dense blob in a sparse halo
 leaves the halo one group, not shared between the blob and a cluster of its own.
+Where none is marked, the scatter is a group of its own when it stands out from
+the points around the cluster that took it in (a sparse disc a dense worm runs
+into, the worm's cluster grown over it), and noise where a background goes on
+around it at its own density.
 """
 
 import numpy as np
@@ -99,8 +103,9 @@ def _trimmed(clusters, counts, density, around, sigma, plot):
 
 
 def _scatter_taken_in(clusters, counts, density, sigma, plot):
-    """``clusters`` with the scatter each took in handed to the scatter's own cluster, or turned into 0 where none is
-    (``_handed_on``): where a cluster's core (the pixels about its peak whose density is at least ``CORE`` of it)
+    """``clusters`` with the scatter each took in handed to the scatter's own cluster (``_handed_on``), else made a
+    cluster of its own where it stands out (``_stands_out``; its points at ``1 / STANDOUT`` of its density or more),
+    else turned into 0: where a cluster's core (the pixels about its peak whose density is at least ``CORE`` of it)
     stands out ``STANDOUT`` times from the density at its own points ``RING[0]`` sigma or more beyond it (a ring's
     points, as dense as its densest stretch's, do not); per pixel of the cluster's box that is its own or no
     cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a spray's points, and another
@@ -137,7 +142,19 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
             thin = np.zeros(clusters.shape, bool)
             thin[box] = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
             out[thin] = _handed_on(clusters, i, thin, level, _typical_density(clusters, counts, density))
+            left = thin & (out == 0) & (density >= level / STANDOUT)
+            if counts[left].sum() >= SCATTER_POINTS and _stands_out(clusters, counts, i, level, sigma, plot):
+                out[left] = out.max() + 1
     return out
+
+
+def _stands_out(clusters, counts, i, level, sigma, plot):
+    """Whether the scatter cluster ``i`` took in (``level`` points per pixel) is a group of its own: the points
+    outside every cluster in the ring ``RING`` sigma around ``i``, within the ``plot``, are under ``1 / STANDOUT``
+    as dense (a background scatter goes on around it at its own density)."""
+    distance = edt(clusters != i)
+    ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & (clusters == 0) & plot
+    return counts[ring].sum() < level * np.count_nonzero(ring) / STANDOUT
 
 
 def _handed_on(clusters, i, thin, level, typical):
