@@ -151,7 +151,8 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
 def _stands_out(clusters, counts, i, level, sigma, plot):
     """Whether the scatter cluster ``i`` took in (``level`` points per pixel) is a group of its own: the points
     outside every cluster in the ring ``RING`` sigma around ``i``, within the ``plot``, are under ``1 / STANDOUT``
-    as dense (a background scatter goes on around it at its own density)."""
+    as dense (a background scatter goes on around it at its own density); never where none of the ring's pixels is
+    such (the cluster fills the plot, as one over a uniform scatter does)."""
     distance = edt(clusters != i)
     ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & (clusters == 0) & plot
     return counts[ring].sum() < level * np.count_nonzero(ring) / STANDOUT
