@@ -153,9 +153,14 @@ def _stands_out(clusters, counts, i, level, sigma, plot):
     outside every cluster in the ring ``RING`` sigma around ``i``, within the ``plot``, are under ``1 / STANDOUT``
     as dense (a background scatter goes on around it at its own density); never where none of the ring's pixels is
     such (the cluster fills the plot, as one over a uniform scatter does)."""
-    distance = edt(clusters != i)
-    ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & (clusters == 0) & plot
+    ring = _ring(clusters, i, sigma) & (clusters == 0) & plot
     return counts[ring].sum() < level * np.count_nonzero(ring) / STANDOUT
+
+
+def _ring(labels, i, sigma):
+    """The pixels ``RING`` sigma from id ``i`` of ``labels``."""
+    distance = edt(labels != i)
+    return (distance > RING[0] * sigma) & (distance <= RING[1] * sigma)
 
 
 def _handed_on(clusters, i, thin, level, typical):
@@ -192,8 +197,7 @@ def _scatter_around(clusters, counts, typical, sigma, plot):
         points = np.where(area, counts[crop], 0)
         if not points.any():
             continue
-        distance = edt(clusters[crop] != i)
-        ring = (distance > RING[0] * sigma) & (distance <= RING[1] * sigma) & area & plot[crop]
+        ring = _ring(clusters[crop], i, sigma) & area & plot[crop]
         scatter[i] = points[ring].sum() / max(np.count_nonzero(ring), 1)
     return scatter
 
