@@ -18,14 +18,8 @@ from common import RESULTS
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.estimator import _lookup
 from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts
-from visual_clustering_core.segmentation import (
-    PERSISTENCE,
-    SIGNIFICANCE,
-    final_areas,
-    label_map,
-    split_by_density,
-    splitting_density,
-)
+from visual_clustering_core.labelling import final_areas, label_map
+from visual_clustering_core.segmentation import PERSISTENCE, SIGNIFICANCE, split_by_density, splitting_density
 
 SMOOTHINGS = (2.0, 3.0, 4.0)
 PERSISTENCES = (0.6, 0.7, 0.8)

@@ -3,16 +3,10 @@ import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core.raster import density_scale, smoothed_density
+from visual_clustering_core.dip_tests import CoarseScales, Corridor, Neck, Regions
+from visual_clustering_core.labelling import cluster_areas, grow_labels, join_strays, nearest_area
 from visual_clustering_core.segmentation import (
-    CoarseScales,
-    Corridor,
-    Neck,
-    Regions,
-    cluster_areas,
     density_basins,
-    grow_labels,
-    join_strays,
-    nearest_area,
     merge_basins,
     passes_between,
     split_by_density,

@@ -26,7 +26,8 @@ from .raster import (
     stretched,
     unstacked,
 )
-from .segmentation import final_areas, label_map, rank_clusters, split_by_density, splitting_density, threshold_mask
+from .labelling import final_areas, label_map, rank_clusters
+from .segmentation import split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
 

@@ -3,7 +3,7 @@
 The network marks no area on a small sparse group far from the denser
 clusters that set the plot's scale (a ring of a few dozen points, a loose
 disc beside dense shapes), and stray points lying close together stay noise
-(``segmentation.join_strays``). A person sees such a group: the empty space
+(``labelling.join_strays``). A person sees such a group: the empty space
 around it is much wider than the steps between its points. That is single
 linkage on the points left outside every cluster: as their minimum spanning
 tree's edges join them from the shortest up, a group about to be joined to
