@@ -22,6 +22,8 @@ HYPERPARAMETERS = {
     "strays": (float, "Strays (x their spacing)", "Scattered points left over join the nearest cluster within this multiple of their median spacing; close-set ones stay noise, or a cluster of their own where a wide gap parts them from the rest (0: none joins)"),
     "threshold": (float, "Area threshold (probability)", "Above it a pixel is cluster area; lower it for fewer noise points"),
     "min_cluster_size": (int, "Smallest cluster (points)", "Areas with fewer points are no clusters: their points join a near cluster or become noise"),
+    "persistence": (float, "Valley depth (x lower peak)", "Touching groups split where the density between them falls below this fraction of the lower one's peak; lower: fewer clusters"),
+    "significance": (float, "Valley significance (sd)", "...and the dip is this many standard deviations deep for the points there; higher: fewer clusters"),
     "keep_aspect": (bool, "Keep the aspect ratio", "Scale both axes equally, as the Embeddings panel shows them"),
     "device": (("cpu", "cuda", "auto"), "Device", "Where the network runs: cpu, cuda, or auto"),
     "segmenter": (("unet", "threshold"), "Segmenter", "unet: the trained network marks cluster areas; threshold: a density threshold (no network)"),

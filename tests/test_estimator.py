@@ -447,6 +447,9 @@ def test_bad_input_gets_a_clear_error(X, error, words):
         (dict(grow=-1), "grow"),
         (dict(reach=-0.5), "reach"),
         (dict(strays=-1), "strays"),
+        (dict(persistence=0), "persistence"),
+        (dict(persistence=1.5), "persistence"),
+        (dict(significance=-1), "significance"),
         (dict(segmenter="magic"), "segmenter"),
         (dict(device="tpu"), "device"),
     ],
@@ -454,6 +457,18 @@ def test_bad_input_gets_a_clear_error(X, error, words):
 def test_bad_hyperparameters_get_a_clear_error(params, words):
     with pytest.raises(ValueError, match=words):
         VisualClustering(**params).fit(np.zeros((3, 2)))
+
+
+def test_persistence_and_significance_set_how_deep_a_valley_must_be_to_split():
+    """Touching Gaussians split at their valleys by default; they are one group where only a valley below 0.3 of the
+    lower peak splits (a chain of six) or where a dip must be 6 standard deviations deep (the 5 x 5 grid's blobs of
+    100 points); rings an empty gap parts stay apart at either setting."""
+    def clusters(name, **params):
+        return VisualClustering(**params).fit(person_suite.load(name)[0]).n_clusters_
+
+    assert clusters("chain of 6 touching Gaussians") == 6 and clusters("chain of 6 touching Gaussians", persistence=0.3) == 1
+    assert clusters("grid 5x5 touching Gaussians") >= 23 and clusters("grid 5x5 touching Gaussians", significance=6.0) == 1
+    assert clusters("three separate rings", persistence=0.3) == clusters("three separate rings", significance=6.0) == 3
 
 
 def test_non_finite_rows_are_noise_and_the_rest_clusters():

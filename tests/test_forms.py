@@ -31,9 +31,11 @@ def test_a_change_of_label_type_in_a_field_and_patch_classifications_are_marked(
 
 
 def test_bad_identifiers_and_hyperparameters_are_marked(blobs, form):
-    invalid = _invalid(form("compute_visual_clusters", blobs, run_key="bad key", brain_key="points", advanced=True, resolution=100, threshold=1.5))
+    invalid = _invalid(form("compute_visual_clusters", blobs, run_key="bad key", brain_key="points", advanced=True, resolution=100, threshold=1.5,
+                            persistence=2.0))
     assert "identifier" in invalid["run_key"]
     assert "multiple of 16" in invalid["resolution"] and "between 0 and 1" in invalid["threshold"]
+    assert "fewer clusters" in invalid["persistence"]
 
 
 def test_the_default_run_key_is_free_and_follows_the_method(blobs, form):

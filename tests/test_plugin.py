@@ -46,9 +46,11 @@ def test_operator_projects_an_embeddings_field(blobs, projection, run_operator):
 
 
 def test_hyperparameters_reach_the_estimator(blobs, run_operator):
-    run_operator("compute_visual_clusters", blobs, run_key="tuned", brain_key="points", grow=0, min_cluster_size=400)
+    run_operator("compute_visual_clusters", blobs, run_key="tuned", brain_key="points", grow=0, min_cluster_size=400,
+                 persistence=0.5, significance=4.0)
     run = load_clustering_run(blobs, "tuned")
     assert run.config["params"]["grow"] == 0 and run.config["params"]["min_cluster_size"] == 400
+    assert run.config["params"]["persistence"] == 0.5 and run.config["params"]["significance"] == 4.0
     assert set(blobs.distinct("tuned")) == {NOISE}  # every blob is smaller than 400
 
 

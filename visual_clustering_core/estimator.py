@@ -27,7 +27,7 @@ from .raster import (
     unstacked,
 )
 from .labelling import final_areas, label_map, rank_clusters
-from .segmentation import split_by_density, splitting_density, threshold_mask
+from .segmentation import PERSISTENCE, SIGNIFICANCE, split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
 
@@ -96,6 +96,15 @@ class VisualClustering(ClusterMixin, BaseEstimator):
     weights : str or Path, optional
         U-Net weights written by ``visual_clustering_core.training``; defaults
         to the shipped ``assets/unet.pt``.
+    persistence : float, default=0.7
+        Two touching groups stay apart only where the smoothed density between
+        them falls below this fraction of the lower group's peak. Lower it for
+        fewer clusters (only deep valleys split), raise it (up to 1) for more.
+        Groups an empty gap parts stay apart whatever it is.
+    significance : float, default=3.0
+        ...and where that dip is this many standard deviations deep for the
+        points under the smoothing kernel (Poisson counts), so noise bumps do
+        not split. Raise it for fewer clusters among few points.
 
     Attributes
     ----------
@@ -158,6 +167,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         device="cpu",
         segmenter="unet",
         weights=None,
+        persistence=PERSISTENCE,
+        significance=SIGNIFICANCE,
     ):
         self.resolution = resolution
         self.denoise = denoise
@@ -170,6 +181,8 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.device = device
         self.segmenter = segmenter
         self.weights = weights
+        self.persistence = persistence
+        self.significance = significance
 
     def _check_params(self):
         def need(ok, message):
@@ -191,6 +204,10 @@ class VisualClustering(ClusterMixin, BaseEstimator):
              f"threshold must be a probability strictly between 0 and 1; got {self.threshold!r}.")
         need(isinstance(self.min_cluster_size, integer) and self.min_cluster_size >= 1,
              f"min_cluster_size must be an integer >= 1; got {self.min_cluster_size!r}.")
+        need(isinstance(self.persistence, numbers.Real) and 0 < self.persistence <= 1,
+             f"persistence must be a fraction of the lower peak in (0, 1] (lower: fewer clusters); got {self.persistence!r}.")
+        need(isinstance(self.significance, numbers.Real) and self.significance >= 0,
+             f"significance must be >= 0 standard deviations (higher: fewer clusters); got {self.significance!r}.")
         need(isinstance(self.keep_aspect, (bool, np.bool_)), f"keep_aspect must be True or False; got {self.keep_aspect!r}.")
         need(self.segmenter in ("unet", "threshold"), f"segmenter must be 'unet' or 'threshold'; got {self.segmenter!r}.")
         need(self.weights is None or Path(self.weights).is_file(),
@@ -233,7 +250,7 @@ class VisualClustering(ClusterMixin, BaseEstimator):
         self.mask_ = cut_empty_lanes(cut_bridges(area, seen, self.sigma_), seen, self.sigma_)
         self.density_, along = splitting_density(seen, self.sigma_)
         self.basins_, self.regions_, self.region_clusters_ = split_by_density(
-            self.density_, self.sigma_, self.mask_, seen, along=along
+            self.density_, self.sigma_, self.mask_, seen, self.persistence, self.significance, along=along
         )
         self.areas_ = final_areas(self.regions_, self.region_clusters_, plotted, self.density_, self.sigma_)
         self.label_map_, self.cluster_sizes_ = label_map(
