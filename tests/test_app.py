@@ -184,6 +184,8 @@ def _use_the_app(page, app_dataset, shots):
     page.screenshot(path=shots / "app_form.png")
     page.get_by_text("Advanced: hyperparameters").click()
     page.locator('input[type=number][value="6"]').fill("4")
+    page.get_by_text("Valley depth (x lower peak)").scroll_into_view_if_needed()  # the knob for fewer or more clusters
+    page.screenshot(path=shots / "app_advanced.png")
     page.get_by_role("button", name="Execute").click()
 
     # The run finishes, its summary and picture show, and the App reloads the dataset.
