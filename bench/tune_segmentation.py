@@ -17,8 +17,8 @@ from bench_person import COLLAPSE, datasets, score
 from common import RESULTS
 from visual_clustering_core import VisualClustering
 from visual_clustering_core.estimator import _lookup
-from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts
 from visual_clustering_core.labelling import final_areas, label_map
+from visual_clustering_core.raster import SMOOTHING, density_scale, pixel_counts
 from visual_clustering_core.segmentation import PERSISTENCE, SIGNIFICANCE, split_by_density, splitting_density
 
 SMOOTHINGS = (2.0, 3.0, 4.0)

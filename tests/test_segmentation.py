@@ -2,9 +2,9 @@ import numpy as np
 import pytest
 from sklearn.metrics import adjusted_mutual_info_score
 
-from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.dip_tests import CoarseScales, Corridor, Neck, Regions
 from visual_clustering_core.labelling import cluster_areas, grow_labels, join_strays, nearest_area
+from visual_clustering_core.raster import density_scale, smoothed_density
 from visual_clustering_core.segmentation import (
     density_basins,
     merge_basins,

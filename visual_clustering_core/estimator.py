@@ -12,6 +12,7 @@ from . import dask_points, lattice
 from .bridges import cut_bridges
 from .dask_points import check_dask_points, is_dask_array
 from .empty_lanes import cut_empty_lanes
+from .labelling import final_areas, label_map, rank_clusters
 from .raster import (
     FAR_GAP,
     GridTransform,
@@ -26,7 +27,6 @@ from .raster import (
     stretched,
     unstacked,
 )
-from .labelling import final_areas, label_map, rank_clusters
 from .segmentation import PERSISTENCE, SIGNIFICANCE, split_by_density, splitting_density, threshold_mask
 from .unet import TRAINING_GRID, WEIGHTS_PATH, load_model
 from .validation import check_points
