@@ -6,7 +6,7 @@ import numpy as np
 import torch
 
 from visual_clustering_core.synthetic import SHAPES, make_dataset
-from visual_clustering_core.training import SyntheticImages, render_example, train
+from visual_clustering_core.training import SyntheticImages, _loader, render_example, train
 from visual_clustering_core.unet import load_model, read_weights
 
 
@@ -59,6 +59,14 @@ def test_fine_tuning_starts_from_saved_weights_and_says_so(tmp_path):
     train(**first)
     tuned = train(**(first | {"out": tmp_path / "b.pt", "checkpoint": tmp_path / "b", "init": tmp_path / "a.pt", "lr": 0.0}))
     assert tuned["initialised_from"]["steps"] == 1
+    assert tuned["first_example"] == 2  # the datasets after the two the first run was trained on
     start, end = (read_weights(tmp_path / name).state_dict() for name in ("a.pt", "b.pt"))
     assert all(torch.allclose(start[k].float(), end[k].float()) for k in start if "running" not in k and start[k].is_floating_point())
     assert "--init" in (tmp_path / "MODEL_CARD.md").read_text()
+
+
+def test_data_workers_draw_the_same_stream_as_the_main_process():
+    data = SyntheticImages(0, 0, 6)
+    alone, workers = ([b for b in _loader(data, range(2, 6), 2, n)] for n in (0, 2))
+    assert all(torch.equal(a, w) for (a_images, a_targets), (w_images, w_targets) in zip(alone, workers)
+               for a, w in ((a_images, w_images), (a_targets, w_targets)))
