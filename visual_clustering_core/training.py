@@ -5,9 +5,10 @@
 Sample ``i`` of the training stream is drawn from seed ``[seed, 0, i]`` and the
 held-out suite from ``[seed, 1, i]``, so a run is reproduced by its arguments,
 whatever the number of workers; fine-tuning (``--init``) weights of the same
-seed goes on from the first sample they were not trained on. A checkpoint directory (model, optimizer and
-schedule, step) is written every ``--checkpoint-every`` steps and when
-``--max-minutes`` runs out; running the same command again resumes from it.
+seed goes on from the first sample they were not trained on. A checkpoint
+directory (model, optimizer and schedule, step) is written every
+``--checkpoint-every`` steps and when ``--max-minutes`` runs out; running the
+same command again resumes from it.
 At the end the weights go to ``--out`` and held-out metrics next to them.
 """
 
