@@ -458,6 +458,57 @@ def _shapes_in_noise(rng, fraction):
     return _with_noise(rng, X, y, fraction)
 
 
+def _line_across_ring(rng):
+    """A straight line through a ring, crossing it twice and running on a little past it on both sides."""
+    angle = rng.uniform(0, 2 * np.pi, 800)
+    ring = 2 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, 0.05, (800, 2))
+    return _parts((ring, 0), (np.c_[rng.uniform(-3, 3, 600), rng.normal(0, 0.05, 600)], 1))
+
+
+def _line_over_ellipse(rng):
+    """A line running along an ellipse's top, a gap of five times either's spread between them."""
+    angle = rng.uniform(0, 2 * np.pi, 800)
+    ellipse = np.c_[2 * np.cos(angle), np.sin(angle)] + rng.normal(0, 0.05, (800, 2))
+    return _parts((ellipse, 0), (np.c_[rng.uniform(-3, 3, 500), rng.normal(1.25, 0.05, 500)], 1))
+
+
+def _blob_on_ring(rng):
+    """A dense round blob sitting on a thin ring, the ring running through it."""
+    return _parts((_arc(rng, 600, radius=2.0, width=0.06), 0), (_gauss(rng, 300, (2, 0), 0.25), 1))
+
+
+def _spiral_and_blob(rng):
+    """A spiral of two turns whose inner end starts at a round blob in its middle."""
+    t = rng.uniform(1, 4 * np.pi, 800)
+    spiral = 0.3 * np.c_[t * np.cos(t), t * np.sin(t)] + rng.normal(0, 0.08, (800, 2))
+    return _parts((spiral, 0), (_gauss(rng, 150, (0, 0), 0.15), 1))
+
+
+def _tight_blobs_in_cloud(rng):
+    """Two tight blobs inside a wide Gaussian cloud, as near-duplicates sit inside a class's spread."""
+    return _parts((_gauss(rng, 3000, (0, 0), 2.0), 0), (_gauss(rng, 300, (1, 1), 0.1), 1),
+                  (_gauss(rng, 300, (-2, -1), 0.1), 2))
+
+
+def _blob_in_u(rng):
+    """A round blob resting in a thick U-shaped band, a narrow gap between them."""
+    angle = rng.uniform(1.1 * np.pi, 1.9 * np.pi, 500)
+    band = 2 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, 0.25, (500, 2))
+    return _parts((band, 0), (_gauss(rng, 250, (0, -0.4), 0.45), 1))
+
+
+def _sine_waves(rng):
+    """Two parallel sine waves 0.7 apart, their spread 0.06."""
+    x = rng.uniform(0, 10, (2, 1000))
+    return _parts(*[(np.c_[x[i], np.sin(x[i]) + 0.7 * i + rng.normal(0, 0.06, 1000)], i) for i in range(2)])
+
+
+def _cored_blobs(rng):
+    """Three blobs, each a tight core inside a wide halo of as many points: one group each."""
+    return _parts(*[(np.r_[_gauss(rng, 400, c, 0.2), _gauss(rng, 400, c, 1.0)], i)
+                    for i, c in enumerate([(0, 0), (6, 1), (2, 6)])])
+
+
 def _separated_gaussians(rng, k, n, extent, min_distance, sd):
     """k equal Gaussians at random centres at least ``min_distance`` apart; truth under the valley rule."""
     centers = []
@@ -509,6 +560,15 @@ SUITE = {
     "four overlapping rings (1000)": lambda r: _four_rings(r, 1_000, 0.03),
     "four overlapping thick rings (4000)": lambda r: _four_rings(r, 4_000, 0.06),
     "five lines from one point (1500)": lambda r: _star(r, 1_500),
+    # a line or a blob on or inside another shape
+    "a line across a ring": _line_across_ring,
+    "a line along an ellipse's top": _line_over_ellipse,
+    "a dense blob on a thin ring": _blob_on_ring,
+    "a spiral around a blob": _spiral_and_blob,
+    "two tight blobs in a wide cloud": _tight_blobs_in_cloud,
+    "a blob resting in a U band": _blob_in_u,
+    "two parallel sine waves": _sine_waves,
+    "three blobs, each a core in a halo": _cored_blobs,
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),

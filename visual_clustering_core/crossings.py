@@ -13,7 +13,9 @@ tangent and curvature heading for its partner's end within ``STRAIGHT``, every
 pair is one line going through (not two straight lines at an angle, ``KINK``:
 rays of a star); where ``CROWDED`` or more meet (crossings close
 together), the pairs that go through, two at least. Where they do not, but three or more of them
-are each a line ``RAY`` widths long, lines meet at a point (a T, a star,
+are each a line ``RAY`` widths long, or three meet, two going straight through, of which one is a line, and the
+third a line (a T whose bar ends short of ``RAY`` on one side: a line crossing a ring where the ring's area
+breaks beside the crossing), lines meet at a point (a T, a star,
 trajectories fanning out from one start): the pairs that go straight through
 are one line each (a T's bar, a fan's short trunk and the line it heads
 into), every other branch is a line of its own. At any other junction (a
@@ -173,7 +175,7 @@ def line_labels(mask):
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs(ends, kinks=hub not in slanted)
-        rays = not pairs and sum(length[b] >= RAY * width for b in ends) >= 3
+        rays = not pairs and _lines_meet(ends, length >= RAY * width, branches, centre, width)
         if rays:
             pairs = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
             meeting = True
@@ -196,6 +198,19 @@ def line_labels(mask):
     seeds = number[line[branches]] * (branches > 0)
     _, (rows, cols) = ndimage.distance_transform_edt(seeds == 0, return_indices=True)
     return np.where(mask, seeds[rows, cols], 0)
+
+
+def _lines_meet(ends, line, branches, centre, width):
+    """Whether the long branches at a junction (``ends``, by branch) are lines meeting at a point: three or more of
+    them lines (``line``: at least ``RAY`` widths long, by branch); or three branches, two going straight through
+    (``_through_pairs``), one of them a line, and the third a line: a T, such as a line that crosses a ring where the
+    ring's area breaks beside the crossing, or that ends a little past it."""
+    if sum(line[b] for b in ends) >= 3:
+        return True
+    if len(ends) != 3:
+        return False
+    through = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
+    return len(through) == 1 and all(line[b] for b in ends if b not in through[0]) and any(line[b] for b in through[0])
 
 
 def _hubs_and_branches(skeleton, junctions, width):
