@@ -74,10 +74,10 @@ def split_crossings(areas):
 def _line_areas(components, n):
     """(mask, box, lines) of each area made of two or more lines crossing or meeting (``ring_labels``, else
     ``line_labels``): the pieces of rings the area map broke apart, read together (``_broken_rings``), and each other
-    connected area that may be lines (``_line_like``)."""
+    connected area that may be lines (``line_like``)."""
     boxes = [widened(box) for box in ndimage.find_objects(components)]
     masks = [components[box] == c for c, box in enumerate(boxes, start=1)]
-    lines_like = np.array([False] + [_line_like(mask) for mask in masks])
+    lines_like = np.array([False] + [line_like(mask) for mask in masks])
     if not lines_like.any():
         return []
     found, done, holed = _broken_rings(components, lines_like)
@@ -118,7 +118,7 @@ def _broken_rings(components, lines_like):
     return found, done, holed
 
 
-def _line_like(mask):
+def line_like(mask):
     """Whether a connected area (its mask in its box) may be lines: it fills at most ``MAX_FILL`` of its box and is
     ``long_enough``."""
     return mask.mean() <= MAX_FILL and long_enough(mask)

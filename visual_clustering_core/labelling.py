@@ -1,9 +1,10 @@
 """From the merged regions to the label map the points read.
 
 Area pixels take their region's cluster, a connected area shaped like lines
-that cross is split into its lines (``crossings``), and line pieces that
+that cross is split into its lines (``crossings``), line pieces that
 continue into each other across a stretch where their points thin out by
-chance are one line (``continuation``); points near an area, in the same
+chance are one line (``continuation``), and a blob a line runs into or
+through is a cluster of its own (``knots``); points near an area, in the same
 basin, join it (``grow`` pixels, or ``reach`` times the cluster's radius),
 and scattered points left over join the nearest area (``strays``); the
 points left whose group a visible gap parts from every other point are a
@@ -19,6 +20,7 @@ from .background import drop_background
 from .blob_boundaries import refine_blob_boundaries
 from .continuation import join_continued_lines
 from .crossings import split_crossings
+from .knots import split_knots
 from .lone_groups import lone_groups
 
 
@@ -46,10 +48,11 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigm
 def final_areas(regions, clusters, counts, density, sigma):
     """Area pixels labelled by their region's cluster, the boundaries between touching blobs moved to where their
     Gaussian fits meet (``refine_blob_boundaries``), a connected area shaped like crossing lines split into its
-    lines (``split_crossings``), and line pieces that continue into each other across a thin stretch joined
-    (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``)."""
+    lines (``split_crossings``), line pieces that continue into each other across a thin stretch joined
+    (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``), and blobs on a line parted from it
+    (``split_knots``)."""
     areas, crossing = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
-    return join_continued_lines(areas, counts, sigma, crossing)
+    return split_knots(join_continued_lines(areas, counts, sigma, crossing), counts)
 
 
 def _area_sizes(areas, counts):
