@@ -509,6 +509,29 @@ def _cored_blobs(rng):
                     for i, c in enumerate([(0, 0), (6, 1), (2, 6)])])
 
 
+def _sparse_x(rng):
+    """Two sparse lines of 100 points crossing at right angles."""
+    return _parts((_band(rng, 100, (-2, -2), (2, 2), 0.05), 0), (_band(rng, 100, (-2, 2), (2, -2), 0.05), 1))
+
+
+def _sine_across_line(rng):
+    """A sine wave crossing a straight line four times, the two running on a little past the last crossing."""
+    x = rng.uniform(0, 10, (2, 1000))
+    return _parts((np.c_[x[0], 1.5 * np.sin(x[0]) + rng.normal(0, 0.05, 1000)], 0),
+                  (np.c_[x[1], rng.normal(0, 0.05, 1000)], 1))
+
+
+def _close_lines(rng):
+    """Two long parallel lines whose gap is seven times their spread, much narrower than they are long."""
+    return _parts((_band(rng, 800, (0, 0), (10, 0), 0.04), 0), (_band(rng, 800, (0, 0.3), (10, 0.3), 0.04), 1))
+
+
+def _square_outline(rng):
+    """The outline of a square drawn by 200 points, 50 a side: one shape."""
+    corners = np.array([(0, 0), (3, 0), (3, 3), (0, 3)], float)
+    return _parts(*[(_band(rng, 50, corners[i], corners[(i + 1) % 4], 0.04), 0) for i in range(4)])
+
+
 def _separated_gaussians(rng, k, n, extent, min_distance, sd):
     """k equal Gaussians at random centres at least ``min_distance`` apart; truth under the valley rule."""
     centers = []
@@ -569,6 +592,10 @@ SUITE = {
     "a blob resting in a U band": _blob_in_u,
     "two parallel sine waves": _sine_waves,
     "three blobs, each a core in a halo": _cored_blobs,
+    "a sparse X (200)": _sparse_x,
+    "a sine crossing a straight line": _sine_across_line,
+    "two close parallel lines": _close_lines,
+    "a sparse square outline (200)": _square_outline,
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
