@@ -19,7 +19,11 @@ breaks beside the crossing), lines meet at a point (a T, a star,
 trajectories fanning out from one start): the pairs that go straight through
 are one line each (a T's bar, a fan's short trunk and the line it heads
 into), every other branch is a line of its own. At any other junction (a
-spur, a blob's short arms) all its branches are one shape. An
+spur, a blob's short arms) all its branches are one shape, unless two of its long
+branches go on through crossings elsewhere as two lines (a sine and a line that
+cross and run on past their last crossing as one short spur): those stay apart,
+and each other long branch goes with the one it continues best. A branch that
+leaves a junction and comes back to it is cut at its middle into two. An
 area of two or more rings that cross or touch is split by the holes they
 enclose first (``rings``: thick rings crowd their crossings into one hub);
 the pieces of a sparse ring whose area broke apart are read with it. A
@@ -33,6 +37,7 @@ from itertools import combinations
 
 import numpy as np
 from scipy import ndimage
+from skimage.graph import MCP_Geometric
 from skimage.morphology import skeletonize
 
 from .distances import edt
@@ -164,11 +169,13 @@ def line_labels(mask):
         hubs, branches, n_hubs, n_branches = _split_at((hubs > 0) | links, skeleton)
         length, long = _lengths(branches, n_branches, width)
         slanted = np.unique(hubs[links])
+    branches, n_branches = _split_loops(hubs, branches, n_branches)
+    length, long = _lengths(branches, n_branches, width)
     touching = ndimage.grey_dilation(branches, footprint=EIGHT)
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
 
-    bridges, meeting = [], False
+    bridges, meeting, unpaired = [], False, []
     for hub in range(1, n_hubs + 1):
         at_hub = hubs == hub
         incident = np.unique(touching[meets & at_hub])
@@ -183,8 +190,17 @@ def line_labels(mask):
             parent[find_root(parent, a)] = find_root(parent, b)
             bridges.append((a, ends[a], ends[b]))
         if not pairs and not rays:
-            for b in incident[1:]:
-                parent[find_root(parent, b)] = find_root(parent, incident[0])
+            unpaired.append((incident, ends))
+    through = {find_root(parent, branch) for branch, _, _ in bridges}
+    for incident, ends in unpaired:  # a spur, a blob's short arms: one shape, but never two lines crossing elsewhere
+        lines_here = [b for b in ends if find_root(parent, b) in through]
+        if len({find_root(parent, b) for b in lines_here}) >= 2:
+            for b in set(ends) - set(lines_here):  # a long spur goes with the line it continues best
+                best = min(lines_here, key=lambda line_end: deviation(ends[b], ends[line_end]))
+                parent[find_root(parent, b)] = find_root(parent, best)
+            continue
+        for b in incident[1:]:
+            parent[find_root(parent, b)] = find_root(parent, incident[0])
     if not bridges and not meeting:
         return None
     for branch, a, b in bridges:  # each line goes on through its crossing, along its own course
@@ -198,6 +214,31 @@ def line_labels(mask):
     seeds = number[line[branches]] * (branches > 0)
     _, (rows, cols) = ndimage.distance_transform_edt(seeds == 0, return_indices=True)
     return np.where(mask, seeds[rows, cols], 0)
+
+
+def _split_loops(hubs, branches, n_branches):
+    """The branches with each one that leaves a hub and comes back to it (a sine and a line that start together and
+    then cross: the first hump and the first stretch are one branch between the hub and itself) cut at its middle
+    into two, each with one end at the hub, as ``branch_end`` reads a branch by its one end nearest the hub; and
+    their number."""
+    beside = ndimage.grey_dilation(hubs, footprint=EIGHT)
+    out = branches.copy()
+    for branch, box in enumerate(ndimage.find_objects(branches), start=1):
+        if box is None:
+            continue
+        box = widened(box)
+        mine = branches[box] == branch
+        contact = np.where(mine, beside[box], 0)
+        for hub in np.unique(contact[contact > 0]):
+            ends, n = ndimage.label(contact == hub, structure=EIGHT)
+            if n < 2:
+                continue
+            along, _ = MCP_Geometric(np.where(mine, 1.0, np.inf)).find_costs(np.argwhere(ends == 1))
+            reached = mine & np.isfinite(along)
+            n_branches += 1
+            out[box][reached & (along > along[reached].max() / 2)] = n_branches
+            break
+    return out, n_branches
 
 
 def _lines_meet(ends, line, branches, centre, width):
