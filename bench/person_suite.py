@@ -90,6 +90,13 @@ def _arc(rng, n, center=(0, 0), radius=1.0, start=0.0, span=2 * np.pi, width=0.0
     return np.c_[r * np.cos(angle), r * np.sin(angle)] + center
 
 
+def _outline(rng, n, axes, noise, angles=(0, 2 * np.pi)):
+    """Points at angles uniform over ``angles`` on an ellipse of semi-axes ``axes`` around the origin, each moved by
+    Gaussian noise of ``noise`` in both coordinates."""
+    angle = rng.uniform(*angles, n)
+    return np.c_[axes[0] * np.cos(angle), axes[1] * np.sin(angle)] + rng.normal(0, noise, (n, 2))
+
+
 def _band(rng, n, a, b, width):
     a, b = np.asarray(a, float), np.asarray(b, float)
     t = rng.uniform(0, 1, n)[:, None]
@@ -460,15 +467,13 @@ def _shapes_in_noise(rng, fraction):
 
 def _line_across_ring(rng):
     """A straight line through a ring, crossing it twice and running on a little past it on both sides."""
-    angle = rng.uniform(0, 2 * np.pi, 800)
-    ring = 2 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, 0.05, (800, 2))
+    ring = _outline(rng, 800, (2, 2), 0.05)
     return _parts((ring, 0), (np.c_[rng.uniform(-3, 3, 600), rng.normal(0, 0.05, 600)], 1))
 
 
 def _line_over_ellipse(rng):
     """A line running along an ellipse's top, a gap of five times either's spread between them."""
-    angle = rng.uniform(0, 2 * np.pi, 800)
-    ellipse = np.c_[2 * np.cos(angle), np.sin(angle)] + rng.normal(0, 0.05, (800, 2))
+    ellipse = _outline(rng, 800, (2, 1), 0.05)
     return _parts((ellipse, 0), (np.c_[rng.uniform(-3, 3, 500), rng.normal(1.25, 0.05, 500)], 1))
 
 
@@ -492,8 +497,7 @@ def _tight_blobs_in_cloud(rng):
 
 def _blob_in_u(rng):
     """A round blob resting in a thick U-shaped band, a narrow gap between them."""
-    angle = rng.uniform(1.1 * np.pi, 1.9 * np.pi, 500)
-    band = 2 * np.c_[np.cos(angle), np.sin(angle)] + rng.normal(0, 0.25, (500, 2))
+    band = _outline(rng, 500, (2, 2), 0.25, (1.1 * np.pi, 1.9 * np.pi))
     return _parts((band, 0), (_gauss(rng, 250, (0, -0.4), 0.45), 1))
 
 

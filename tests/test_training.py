@@ -67,6 +67,6 @@ def test_fine_tuning_starts_from_saved_weights_and_says_so(tmp_path):
 
 def test_data_workers_draw_the_same_stream_as_the_main_process():
     data = SyntheticImages(0, 0, 6)
-    alone, workers = ([b for b in _loader(data, range(2, 6), 2, n)] for n in (0, 2))
+    alone, workers = (list(_loader(data, range(2, 6), 2, n)) for n in (0, 2))
     assert all(torch.equal(a, w) for (a_images, a_targets), (w_images, w_targets) in zip(alone, workers)
                for a, w in ((a_images, w_images), (a_targets, w_targets)))

@@ -33,7 +33,7 @@ from skimage.segmentation import watershed
 
 from .distances import edt
 from .groups import find_root
-from .raster import spread_labels
+from .raster import reduction_step, spread_labels
 from .segmentation import passes_between
 
 NECK = 0.5
@@ -53,7 +53,7 @@ def cut_bridges(mask, counts, sigma):
 
     A mask larger than ``MAX_SIDE`` is analysed block-reduced to that side, and
     every mask pixel takes the part of its nearest block."""
-    step = -(-max(mask.shape) // MAX_SIDE)
+    step = reduction_step(mask.shape, MAX_SIDE)
     if step == 1:
         return mask & ~_cut_line(_parts(mask, counts, sigma))
     small = block_reduce(mask, (step, step), np.mean) >= 0.5

@@ -42,7 +42,7 @@ from skimage.morphology import skeletonize
 
 from .distances import edt
 from .groups import find_root
-from .raster import spread_labels, widened
+from .raster import reduction_step, spread_labels, widened
 from .rings import BREAKS, closed, closes_holes, ring_labels
 
 STRAIGHT = np.radians(30)  # a pair goes on through when each heads for the other within 30 degrees
@@ -182,10 +182,12 @@ def line_labels(mask):
         centre = np.array(ndimage.center_of_mass(at_hub))
         ends = {b: branch_end(branches, b, centre, width) for b in incident if long[b]}
         pairs = _straight_pairs(ends, kinks=hub not in slanted)
-        rays = not pairs and _lines_meet(ends, length >= RAY * width, branches, centre, width)
-        if rays:
-            pairs = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
-            meeting = True
+        rays = False
+        if not pairs:
+            through = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
+            rays = _lines_meet(ends, length >= RAY * width, through)
+            if rays:
+                pairs, meeting = through, True
         for a, b in pairs:
             parent[find_root(parent, a)] = find_root(parent, b)
             bridges.append((a, ends[a], ends[b]))
@@ -241,17 +243,16 @@ def _split_loops(hubs, branches, n_branches):
     return out, n_branches
 
 
-def _lines_meet(ends, line, branches, centre, width):
+def _lines_meet(ends, line, through):
     """Whether the long branches at a junction (``ends``, by branch) are lines meeting at a point: three or more of
     them lines (``line``: at least ``RAY`` widths long, by branch); or three branches, two going straight through
-    (``_through_pairs``), one of them a line, and the third a line: a T, such as a line that crosses a ring where the
-    ring's area breaks beside the crossing, or that ends a little past it."""
+    (``through``: their ``_through_pairs``), one of them a line, and the third a line: a T, such as a line that
+    crosses a ring where the ring's area breaks beside the crossing, or that ends a little past it."""
     if sum(line[b] for b in ends) >= 3:
         return True
-    if len(ends) != 3:
+    if len(ends) != 3 or len(through) != 1:
         return False
-    through = _through_pairs(ends, {b: _heading(branches, b, ends[b][0], centre, width) for b in ends})
-    return len(through) == 1 and all(line[b] for b in ends if b not in through[0]) and any(line[b] for b in through[0])
+    return all(line[b] for b in ends if b not in through[0]) and any(line[b] for b in through[0])
 
 
 def _hubs_and_branches(skeleton, junctions, width):
@@ -324,7 +325,7 @@ def _slant_links(hubs, branches, length, long, width):
 def _subsampled_lines(mask):
     """``line_labels`` of a mask of any size: found on the mask subsampled to ``MAX_SIDE``, then every mask pixel
     takes the line of the nearest subsampled one."""
-    step = -(-max(mask.shape) // MAX_SIDE)
+    step = reduction_step(mask.shape, MAX_SIDE)
     if step == 1:
         return line_labels(mask)
     lines = line_labels(mask[::step, ::step])

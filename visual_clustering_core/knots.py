@@ -18,9 +18,9 @@ thick arm is no line).
 import numpy as np
 from scipy import ndimage
 
-from .crossings import MAX_SIDE, line_like, skeleton_of
+from .crossings import EIGHT, MAX_SIDE, line_like, skeleton_of
 from .distances import edt
-from .raster import widened
+from .raster import reduction_step, widened
 
 RADIUS = 1.0
 SIZE = 1.5
@@ -44,7 +44,7 @@ def split_knots(areas, counts):
             continue
         width = 2.0 * step * float(np.median(edt(mask[::step, ::step])[skeleton]))
         depth = edt(mask)
-        cores, n = ndimage.label(depth >= RADIUS * width, structure=np.ones((3, 3), bool))
+        cores, n = ndimage.label(depth >= RADIUS * width, structure=EIGHT)
         for core in range(1, n + 1):
             inside = cores == core
             if depth[inside].max() < SIZE * width:
@@ -64,5 +64,5 @@ def split_knots(areas, counts):
 def _skeleton(mask):
     """The skeleton of the mask subsampled to ``MAX_SIDE`` (``crossings.skeleton_of``; None if too small), and the
     step."""
-    step = -(-max(mask.shape) // MAX_SIDE)
+    step = reduction_step(mask.shape, MAX_SIDE)
     return skeleton_of(mask[::step, ::step])[0], step

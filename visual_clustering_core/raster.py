@@ -115,7 +115,7 @@ def bulk_window(counts, transform):
     if total == 0:
         return None
     box = np.array([_narrowest(counts.sum(axis=0)), _narrowest(counts.sum(axis=1))])  # (first, last): x, y
-    step = -(-counts.shape[0] // FAR_GRID)
+    step = reduction_step(counts.shape, FAR_GRID)
     occupied = counts > 0
     start = np.zeros_like(occupied)
     inside = np.s_[box[1, 0] : box[1, 1] + 1, box[0, 0] : box[0, 1] + 1]
@@ -334,6 +334,11 @@ def kernel_points(density, sigma):
     """The number of points the smoothing kernel of ``sigma`` holds where the density is ``density`` (points per
     pixel): density x 4 pi sigma^2."""
     return density * (4 * np.pi * sigma**2)
+
+
+def reduction_step(shape, side):
+    """The step (1 or more) that subsamples or block-reduces an image of ``shape`` to at most ``side`` a side."""
+    return -(-max(shape) // side)
 
 
 def widened(box):
