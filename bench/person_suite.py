@@ -530,6 +530,22 @@ def _close_lines(rng):
     return _parts((_band(rng, 800, (0, 0), (10, 0), 0.04), 0), (_band(rng, 800, (0, 0.3), (10, 0.3), 0.04), 1))
 
 
+def _close_arcs(rng):
+    """Two concentric half circles of 1,500 points, 0.06 apart (radius 1), each 0.008 across: two arcs."""
+    return _parts(*[(_arc(rng, 1500, radius=1.0 + 0.06 * i, span=np.pi, width=0.008), i) for i in range(2)])
+
+
+def _three_close_lines(rng):
+    """Three long parallel lines of 800 points, 0.3 apart (length 10), each 0.04 across."""
+    return _parts(*[(_band(rng, 800, (0, 0.3 * i), (10, 0.3 * i), 0.04), i) for i in range(3)])
+
+
+def _close_sine_waves(rng):
+    """Two sine waves of 1,000 points, one 0.25 above the other (0.18 apart where they are steepest), 0.03 across."""
+    x = rng.uniform(0, 10, (2, 1000))
+    return _parts(*[(np.c_[x[i], np.sin(x[i]) + 0.25 * i + rng.normal(0, 0.03, 1000)], i) for i in range(2)])
+
+
 def _square_outline(rng):
     """The outline of a square drawn by 200 points, 50 a side: one shape."""
     corners = np.array([(0, 0), (3, 0), (3, 3), (0, 3)], float)
@@ -600,6 +616,9 @@ SUITE = {
     "a sine crossing a straight line": _sine_across_line,
     "two close parallel lines": _close_lines,
     "a sparse square outline (200)": _square_outline,
+    "two close concentric arcs": _close_arcs,
+    "three close parallel lines": _three_close_lines,
+    "two close sine waves": _close_sine_waves,
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),

@@ -39,15 +39,16 @@ MIN_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 
 class AlongStructure:
     """The structure tensor and the density along the structure of ``counts`` at the scale ``sigma``, made on first
-    use."""
+    use; the kernel is ``across`` pixels wide (``WIDTH`` sigma unless given)."""
 
-    def __init__(self, counts, sigma):
+    def __init__(self, counts, sigma, across=None):
         self.counts, self.sigma = counts, sigma
+        self.across = WIDTH * sigma if across is None else across
 
     @cached_property
     def usable(self):
         """Whether the kernel across is wide enough (dense data, whose kernel is narrow, keeps the isotropic one)."""
-        return WIDTH * self.sigma >= MIN_WIDTH
+        return self.across >= MIN_WIDTH
 
     @cached_property
     def lines(self):
@@ -79,7 +80,7 @@ class AlongStructure:
     @cached_property
     def density(self):
         """The counts smoothed along the local orientation (points per pixel, like the isotropic density)."""
-        length, width = LENGTH * self.sigma, WIDTH * self.sigma
+        length, width = LENGTH * self.sigma, self.across
         reach = int(np.ceil(3 * length))  # padding, so that the transform's wrap-around stays off the plot
         shape = [fft.next_fast_len(n + reach, real=True) for n in self.counts.shape]
         spectrum = fft.rfft2(self.counts.astype(np.float64), shape)
@@ -101,5 +102,5 @@ class AlongStructure:
     @cached_property
     def per_kernel(self):
         """``density`` scaled so that, like the isotropic density at sigma, x 4 pi sigma^2 it is the number of points
-        under the kernel (whose area is ``LENGTH`` x ``WIDTH`` of the isotropic one's): float32."""
-        return (self.density * (LENGTH * WIDTH)).astype(np.float32)
+        under the kernel (whose area is ``LENGTH`` x ``across`` / sigma of the isotropic one's): float32."""
+        return (self.density * (LENGTH * self.across / self.sigma)).astype(np.float32)

@@ -59,11 +59,12 @@ SAME = 1.5  # ...and the pieces' points per length are within this factor of eac
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
 
 
-def join_continued_lines(areas, counts, sigma, crossing=None):
+def join_continued_lines(areas, counts, sigma, parted=None):
     """The cluster areas (0: background) with line pieces that continue into each other given one id; never two lines
-    that ``crossing`` (the crossing each id comes from, 0 for none: ``crossings.split_crossings``) split at their
-    crossing, whose ends there head into each other's line."""
-    crossing = np.zeros(int(areas.max()) + 1, np.int32) if crossing is None else crossing
+    parted from one another (``parted``: the group of lines each id was parted from, 0 for none: lines split at their
+    crossing, ``crossings.split_crossings``, whose ends there head into each other's line; lines side by side,
+    ``side_by_side``)."""
+    parted = np.zeros(int(areas.max()) + 1, np.int32) if parted is None else parted
     pieces = list(_pieces(areas))
     ends = _line_ends(pieces, counts)
     line_ends = list(ends)  # those appended beyond them are line ends carried on through a stub, from its far side
@@ -76,7 +77,7 @@ def join_continued_lines(areas, counts, sigma, crossing=None):
         for j in range(len(ends)):
             if ends[j][0] in chains[i] or ends[i][0] in chains[j] or (min(i, j), max(i, j)) in tested:
                 continue
-            if crossing[ends[i][0]] and crossing[ends[i][0]] == crossing[ends[j][0]]:
+            if parted[ends[i][0]] and parted[ends[i][0]] == parted[ends[j][0]]:
                 continue
             tested.add((min(i, j), max(i, j)))
             turn = deviation(ends[i][1], ends[j][1])

@@ -136,7 +136,7 @@ class Regions:
         """The crop (``crop``) and, in it, the pixels of either group that are 4-neighbours of a pixel of the other."""
         box, inside_lower, inside_upper = self.crop(lower, upper)
         if self._boundary is None:
-            self._boundary = _meeting(inside_lower, inside_upper)
+            self._boundary = meeting(inside_lower, inside_upper)
         return box, inside_lower, inside_upper, self._boundary
 
 
@@ -245,7 +245,7 @@ class Neck:
         return edge.any() and self.regions.depth[box][edge].max() < NECK * thinner
 
 
-def _meeting(inside_a, inside_b):
+def meeting(inside_a, inside_b):
     """The pixels of two masks that are 4-neighbours of a pixel of the other."""
     edge = np.zeros(inside_a.shape, bool)
     for axis in (0, 1):
@@ -353,7 +353,7 @@ def _curved_valley(counts, sigma, inside_lower, inside_upper, at_pass, length, h
     smooth = max(sigma, CURVE * radius)
     side = (ndimage.gaussian_filter(inside_lower.astype(np.float64), smooth)
             > ndimage.gaussian_filter(inside_upper.astype(np.float64), smooth))
-    edge = _meeting(side & inside, ~side & inside)
+    edge = meeting(side & inside, ~side & inside)
     if not edge.any():
         return False
     distance, (rows, cols) = ndimage.distance_transform_edt(~edge, return_indices=True)

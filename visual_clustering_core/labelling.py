@@ -22,6 +22,7 @@ from .continuation import join_continued_lines
 from .crossings import split_crossings
 from .knots import split_knots
 from .lone_groups import lone_groups
+from .side_by_side import split_side_by_side
 
 
 def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigma, whole=True, seen=None):
@@ -48,11 +49,13 @@ def label_map(basins, areas, counts, grow, reach, min_cluster_size, strays, sigm
 def final_areas(regions, clusters, counts, density, sigma):
     """Area pixels labelled by their region's cluster, the boundaries between touching blobs moved to where their
     Gaussian fits meet (``refine_blob_boundaries``), a connected area shaped like crossing lines split into its
-    lines (``split_crossings``), line pieces that continue into each other across a thin stretch joined
+    lines (``split_crossings``), clusters holding lines side by side parted between them (``split_side_by_side``),
+    line pieces that continue into each other across a thin stretch joined
     (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``), and blobs on a line parted from it
     (``split_knots``)."""
-    areas, crossing = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
-    return split_knots(join_continued_lines(areas, counts, sigma, crossing), counts)
+    areas, parted = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
+    areas, parted = split_side_by_side(areas, counts, sigma, parted)
+    return split_knots(join_continued_lines(areas, counts, sigma, parted), counts)
 
 
 def _area_sizes(areas, counts):
