@@ -37,7 +37,7 @@ from .raster import widened
 from .segmentation import density_basins, passes_between
 
 CLOSING = 2
-ACROSS = 1.0
+ACROSS = 0.7  # pixels: the kernel across a line (sd); two lines 4 px apart keep a lane under it
 SIDE = 3.0
 LANE = 0.25
 MIN_POINTS = 30
