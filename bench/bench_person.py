@@ -256,6 +256,7 @@ def main():
         diagnostics_picture("five interlocking rings", IMAGES / "diagnostics_rings.png")
         diagnostics_picture("sparse smiley face (500)", IMAGES / "diagnostics_smiley.png")
         diagnostics_picture("blobs in 30% noise", IMAGES / "diagnostics_noise.png")
+        diagnostics_picture("a line along an ellipse's top", IMAGES / "diagnostics_side_by_side.png")
 
 
 if __name__ == "__main__":

@@ -61,7 +61,7 @@ def save_diagnostics(estimator, X, path, title=None):
         (np.sqrt(e.density_), f"density the splits read (sigma {e.sigma_:.1f} px)", False),
         (_area_and_cuts(e), "cluster area" + (" (U-Net)" if e.probability_ is not None else " (threshold)") + ", bridges and lanes cut", False),
         (e.basins_ - 1, f"{e.basins_.max()} density modes and their basins", True),
-        (areas, f"areas merged; blob boundaries, crossings,\nlines side by side, knots: {np.count_nonzero(groups)} groups", True),
+        (areas, f"areas merged, blobs, lines and knots read: {np.count_nonzero(groups)} groups", True),
         (e.label_map_, f"label map ({e.n_clusters_} clusters)", True),
     ]
     fig, axes = plt.subplots(1, 6, figsize=(24, 4.3))

@@ -13,10 +13,11 @@ orientation, ``LENGTH`` sigma long and ``ACROSS`` pixels wide
 basins merge from the highest pass down, but two groups stay apart where
 they meet along ``SIDE`` of the piece's widths or more, the mean density on
 that boundary is below ``LANE`` of the lower group's height, each holds
-``MIN_POINTS`` points or more, and the lower group's kernel on its ridge
-holds ``DENSE`` points or more (a sparse band's chance valleys are no lane;
-with so many points, a lane at ``LANE`` of them is over 2 standard
-deviations of a Poisson count below them for each kernel along it). Both
+``MIN_POINTS`` points or more, and the lower group's ridge holds ``DENSE``
+points or more per pixel across within a kernel's length (a sparse band's
+chance valleys are no lane; with so many points, a lane at ``LANE`` of them
+is over 2 standard deviations of a Poisson count below them for each pixel
+across and kernel along it). Both
 must be lines, spanning ``LINE`` of their widths (a chain of touching blobs
 is no line). The lines part a cluster that a lane between two of them runs
 through for ``SIDE`` widths (or half its extent: a short piece of the lines
@@ -119,7 +120,7 @@ def _merge(basins, n, density, counts, sigma, width):
     boundary = _boundaries(basins, density)  # per root, per neighbouring root: [pixel pairs, their density summed]
     parent = np.arange(n + 1)
     apart = []
-    kernel = 2 * np.pi * LENGTH * sigma * ACROSS  # the along kernel's area: x density, the points it holds
+    reach = 2 * np.pi * LENGTH * sigma  # x density: a ridge's points per pixel across within a kernel's length
     for a, b in pairs[np.argsort(-passes, kind="stable")]:
         ra, rb = find_root(parent, a), find_root(parent, b)
         if ra == rb:
@@ -127,7 +128,7 @@ def _merge(basins, n, density, counts, sigma, width):
         length, summed = boundary[ra].get(rb, (0, 0.0))
         top = min(height[ra], height[rb])
         if (length >= SIDE * width and min(points[ra], points[rb]) >= MIN_POINTS
-                and summed / length < LANE * top and top * kernel >= DENSE):
+                and summed / length < LANE * top and top * reach >= DENSE):
             apart.append((a, b))
             continue
         parent[ra] = rb
