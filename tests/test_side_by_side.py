@@ -19,11 +19,8 @@ def _counts(rows, cols, size=256):
 def _lines(rng, offsets=(124.0, 131.0), n=800, spread=1.0):
     """Horizontal lines of ``n`` points each, ``spread`` pixels across, at the given rows: counts, and each line's
     pixels."""
-    rows = np.concatenate([rng.normal(r, spread, n) for r in offsets])
-    cols = np.concatenate([rng.uniform(8, 248, n) for _ in offsets])
-    counts = _counts(rows, cols)
-    lines = [_counts(rng.normal(r, spread, n), rng.uniform(8, 248, n)) > 0 for r in offsets]
-    return counts, lines
+    each = [_counts(rng.normal(r, spread, n), rng.uniform(8, 248, n)) for r in offsets]
+    return sum(each), [line > 0 for line in each]
 
 
 def _band(counts):

@@ -13,7 +13,6 @@ labelled.
 """
 
 import numpy as np
-from scipy import ndimage
 from scipy.spatial import cKDTree
 
 from .background import drop_background
@@ -22,6 +21,7 @@ from .continuation import join_continued_lines
 from .crossings import split_crossings
 from .knots import split_knots
 from .lone_groups import lone_groups
+from .raster import nearest_area
 from .side_by_side import split_side_by_side
 
 
@@ -85,12 +85,6 @@ def rank_clusters(areas, counts):
 def cluster_areas(regions, clusters):
     """Label map (R, R) int32: 0 for background, else the cluster id of the area pixel's region."""
     return np.where(regions > 0, clusters[regions], 0).astype(np.int32)
-
-
-def nearest_area(labels):
-    """Each pixel's distance to the nearest labelled pixel, and that pixel's label."""
-    depth, (rows, cols) = ndimage.distance_transform_edt(labels == 0, return_indices=True)
-    return depth, labels[rows, cols]
 
 
 def grow_labels(labels, distance, reach=0.0, basins=None, nearest=None):

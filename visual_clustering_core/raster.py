@@ -346,6 +346,12 @@ def widened(box):
     return tuple(slice(max(s.start - 1, 0), s.stop + 1) for s in box)
 
 
+def nearest_area(labels):
+    """Each pixel's distance to the nearest labelled pixel, and that pixel's label."""
+    depth, (rows, cols) = ndimage.distance_transform_edt(labels == 0, return_indices=True)
+    return depth, labels[rows, cols]
+
+
 def spread_labels(labels, step, mask):
     """Labels found on a grid subsampled by ``step`` spread back over ``mask`` (full size): each mask pixel takes the
     label of the nearest labelled subsampled pixel, the rest 0."""

@@ -34,7 +34,7 @@ from .along_structure import LENGTH, AlongStructure
 from .crossings import EIGHT, area_width, long_enough
 from .dip_tests import meeting
 from .groups import find_root
-from .raster import widened
+from .raster import nearest_area, widened
 from .segmentation import density_basins, passes_between
 
 CLOSING = 2
@@ -65,19 +65,14 @@ def split_side_by_side(areas, counts, sigma, parted):
         if found is None:
             continue
         lines, apart = found
-        sides = _part(out[box], _nearest_cluster(areas[box], mask), lines, apart, counts[box], width, int(out.max()) + 1)
+        near = np.where(mask, nearest_area(areas[box])[1], 0)  # the pixels a closing added take their neighbours'
+        sides = _part(out[box], near, lines, apart, counts[box], width, int(out.max()) + 1)
         if sides:
             parted += [0] * (int(out.max()) + 1 - len(parted))
             mark = next((parted[i] for i in sides if parted[i]), max(parted) + 1)
             for i in sides:
                 parted[i] = mark
     return out, np.array(parted, np.int32)
-
-
-def _nearest_cluster(areas, mask):
-    """Each pixel of ``mask`` labelled with its nearest cluster (the pixels a closing added take their neighbours')."""
-    _, (rows, cols) = ndimage.distance_transform_edt(areas == 0, return_indices=True)
-    return np.where(mask, areas[rows, cols], 0)
 
 
 def _lines(mask, counts, sigma, width):
@@ -96,8 +91,7 @@ def _lines(mask, counts, sigma, width):
     apart = {(roots[a], roots[b]) for a, b in apart if roots[a] != roots[b] and kept[roots[a]] and kept[roots[b]]}
     if not apart:
         return None
-    _, (rows, cols) = ndimage.distance_transform_edt(~kept[lines], return_indices=True)
-    lines = np.where(mask, lines[rows, cols], 0)
+    lines = np.where(mask, nearest_area(np.where(kept[lines], lines, 0))[1], 0)
     apart = {pair for pair in apart if all(_is_line(lines == i) for i in pair)}
     return (lines, apart) if apart else None
 
@@ -174,18 +168,18 @@ def _part(areas, near, lines, apart, counts, width, next_id):
     pixel's line): each piece goes to the cluster that lies on its line and touches it most, or to a new id per line
     (from ``next_id`` on). The ids the lines' pieces took; none where nothing was parted, or where a cluster neither
     holds a lane nor lies on one line."""
-    held = {c for g, h in apart for c in np.unique(near[lines > 0]) if c and _lane_runs_through(near == c, lines, g, h, width)}
+    here = [int(c) for c in np.unique(near) if c]
+    held = {c for c in here if any(_lane_runs_through(near == c, lines, g, h, width) for g, h in apart)}
     if not held:
         return []
     ids = [int(i) for i in np.unique(lines) if i > 0]
+    side = int(lines.max()) + 1  # each cluster's points on each line, a row a cluster
+    on = np.bincount((near * side + lines).ravel(), counts.ravel(), (int(near.max()) + 1) * side).reshape(-1, side)[:, ids]
     home = {}
-    for c in np.unique(near[near > 0]):
-        if c in held:
-            continue
-        on = np.array([counts[(near == c) & (lines == i)].sum() for i in ids])
-        if on.max() < HOME * on.sum():
+    for c in set(here) - held:
+        if on[c].max() < HOME * on[c].sum():
             return []
-        home[c] = ids[int(on.argmax())]
+        home[c] = ids[int(on[c].argmax())]
     clusters = np.where(areas > 0, near, 0)
     pieces = np.isin(clusters, list(held))
     taken = []
