@@ -7,7 +7,7 @@ from skimage.draw import circle_perimeter, disk, line
 from sklearn.metrics import adjusted_mutual_info_score
 
 from visual_clustering_core import VisualClustering
-from visual_clustering_core.crossings import line_labels, long_enough, split_crossings
+from visual_clustering_core.crossings import line_labels, long_enough, skeleton_of, split_crossings
 
 
 def _band(mask, start, stop):
@@ -177,7 +177,7 @@ def test_crossing_bands_cut_by_the_density_are_still_split_into_their_bands():
     areas[disk((64, 64), 12)] = 2
     areas[~mask] = 0
     areas[:, 100:][mask[:, 100:]] = 3
-    split, _ = split_crossings(areas)
+    split, _ = split_crossings(areas, (areas > 0).astype(np.float32))
     assert len(np.unique(split[mask])) == 2 and (split[~mask] == 0).all()
     assert split[15, 15] == split[112, 112] != split[15, 112] == split[112, 15]
 
@@ -186,7 +186,7 @@ def test_split_crossings_gives_each_band_its_own_cluster_and_leaves_the_others()
     areas = np.zeros((128, 256), np.int32)
     areas[:, :128][_x()] = 1
     areas[disk((64, 190), 30)] = 2
-    split, _ = split_crossings(areas)
+    split, _ = split_crossings(areas, (areas > 0).astype(np.float32))
     assert len(np.unique(split)) == 4 and (split[areas == 2] == 2).all() and (split[areas == 0] == 0).all()
     assert split[15, 15] == split[112, 112] != split[15, 112] == split[112, 15]
     assert 2 not in (split[15, 15], split[15, 112])
@@ -194,7 +194,7 @@ def test_split_crossings_gives_each_band_its_own_cluster_and_leaves_the_others()
 
 def test_a_large_area_is_analysed_subsampled_and_labelled_whole():
     mask = _x(size=1200, width=41)
-    split, _ = split_crossings(mask.astype(np.int32))
+    split, _ = split_crossings(mask.astype(np.int32), mask.astype(np.float32))
     assert len(np.unique(split)) == 3
     assert (split[mask] > 0).all() and (split[~mask] == 0).all()
     assert split[30, 30] == split[1170, 1170] != split[30, 1170] == split[1170, 30]
@@ -228,3 +228,42 @@ def test_points_of_two_bands_crossing_at_a_slant_are_two_clusters(seed, degrees,
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 2
     assert adjusted_mutual_info_score(truth, model.labels_) >= adjusted_mutual_info_score(truth, nearest_band) - 0.05
+
+
+def _broken_x(points_in_break):
+    """An X whose area breaks for 8 pixels beside the crossing, one arm cut off as an area of its own; its points
+    spread evenly, 0.05 per area pixel, and ``points_in_break`` of them in the break."""
+    mask = _x()
+    areas = mask.astype(np.int32)
+    areas[86:94, 86:94] = 0
+    areas[94:, 94:][mask[94:, 94:]] = 2
+    counts = np.where(mask, 0.05, 0.0).astype(np.float32)
+    counts[86:94, 86:94] = 0
+    counts[90, 90] = points_in_break
+    return areas, counts
+
+
+def test_a_sparse_line_s_pieces_that_its_area_broke_apart_are_read_with_its_crossing():
+    """A break holding about the points a sparse line holds over it is a chance gap: the pieces are one X."""
+    areas, counts = _broken_x(points_in_break=2)
+    split, _ = split_crossings(areas, counts)
+    assert len(np.unique(split[areas > 0])) == 2
+    assert split[15, 15] == split[112, 112] != split[15, 112] == split[112, 15]
+
+
+def test_pieces_a_dense_gap_parts_are_not_read_as_one_crossing():
+    """Where the area is dense, an empty break is a gap a person sees: the cut-off piece stays a cluster of its own."""
+    areas, counts = _broken_x(points_in_break=0)
+    split, _ = split_crossings(areas, counts * 20)
+    assert len(np.unique(split[areas == 2])) == 1 and split[112, 112] not in (split[15, 15], split[15, 112])
+
+
+def test_a_thin_neck_of_a_ragged_line_stays_in_its_skeleton():
+    """Smoothed at half its mean width, a line's 3-pixel neck between two wide stretches vanished, so the skeleton
+    fell into two pieces; the rough skeleton across the neck is kept."""
+    mask = np.zeros((60, 200), bool)
+    mask[20:40, 5:95] = True
+    mask[29:32, 95:105] = True
+    mask[20:40, 105:195] = True
+    skeleton, width = skeleton_of(mask)
+    assert ndimage.label(skeleton, structure=np.ones((3, 3)))[1] == 1 and width > 10

@@ -91,7 +91,7 @@ def test_rings_whose_area_breaks_are_read_across_the_breaks():
     assert ring_labels(mask, area_width(mask), breaks=()) is None
     areas, n = ndimage.label(mask)
     assert n == 2
-    split, crossing = split_crossings(areas)
+    split, crossing = split_crossings(areas, mask.astype(np.float32))
     assert len(np.unique(split[mask])) == 4 and crossing.max() == 1
     for centre in centres:
         on = _far_from_crossings(mask.shape, centre, 45, [c for c in centres if c != centre], 10)

@@ -40,7 +40,8 @@ S-bend test: fitted over the bend, a corner's ends turn by chance.
 import numpy as np
 from scipy import ndimage
 
-from .crossings import EIGHT, MAX_FILL, STRAIGHT, area_width, branch_end, deviation, long_enough, skeleton_of
+from .crossings import (EIGHT, MAX_FILL, SIGNIFICANCE, STRAIGHT, area_width, branch_end, deviation, long_enough,
+                        skeleton_of)
 from .groups import find_root
 from .raster import widened
 
@@ -49,7 +50,6 @@ MAX_GAP_SIGMAS = 2.0
 # ends turning more than this over half the gap, the same way along it, make an S-bend (a straight sparse line's
 # fitted ends turn by up to 4 degrees by chance)
 BENT = np.radians(6)
-SIGNIFICANCE = 5.0  # a deficit of points between two ends beyond this many standard deviations is a gap
 STUB_WIDTH = 1.5  # a stub is at most this many times as wide as the line heading into it
 CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
 CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,

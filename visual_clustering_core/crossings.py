@@ -26,7 +26,12 @@ and each other long branch goes with the one it continues best. A branch that
 leaves a junction and comes back to it is cut at its middle into two. An
 area of two or more rings that cross or touch is split by the holes they
 enclose first (``rings``: thick rings crowd their crossings into one hub);
-the pieces of a sparse ring whose area broke apart are read with it. A
+the pieces of a sparse ring whose area broke apart are read with it, and so
+are the pieces of sparse lines whose area broke apart (often at their
+crossing, where the network sees a blob) when a closing over ``BROKEN`` of
+their widths joins them and each break holds about as many points as their
+area's points per pixel predict (``SIGNIFICANCE``; blobs and dense lines
+apart keep their gaps). A
 connected area made of two or more lines becomes its lines,
 whatever clusters the density made in it; each area pixel takes the line of
 its nearest skeleton pixel, the lines drawn on through their crossings along
@@ -56,17 +61,20 @@ MIN_EXTENT = 6.0  # an area whose bounding box spans fewer of its widths holds n
 MIN_SKELETON = 10  # pixels: smaller areas are no lines
 MAX_FILL = 0.5  # crossing bands fill less than this share of their bounding box; blobs fill more, and are skipped
 MAX_SIDE = 512  # larger areas (resolution above 512) are analysed subsampled to this side, so the step stays cheap
+BROKEN = 1.0  # breaks up to twice this many widths in the area of crossing lines are closed to read their lines...
+SIGNIFICANCE = 5.0  # ...unless a break falls short of its area's points per pixel by this many standard deviations
 EIGHT = np.ones((3, 3), bool)
 
 
-def split_crossings(areas):
+def split_crossings(areas, counts):
     """The label map of cluster areas (0: background) with each connected area made of crossing lines split into its
     lines, whatever clusters the density made in it (a crossing is its lines' densest place, so the density cuts
-    them there); and the crossing each id of it comes from (1, 2, ... for the lines of one area; 0 for the rest)."""
+    them there); and the crossing each id of it comes from (1, 2, ... for the lines of one area; 0 for the rest).
+    ``counts``: the points per pixel."""
     out = areas.copy()
     first_line = next_id = int(areas.max()) + 1
     crossing, split = [0] * next_id, []
-    for mask, box, lines in _line_areas(*ndimage.label(areas > 0)):
+    for mask, box, lines in _line_areas(ndimage.label(areas > 0)[0], counts):
         split.append(np.unique(areas[box][mask]))
         out[box][mask] = lines[mask] - 1 + next_id
         next_id += int(lines.max())
@@ -76,16 +84,19 @@ def split_crossings(areas):
     return out, np.array(crossing, np.int32)
 
 
-def _line_areas(components, n):
+def _line_areas(components, counts):
     """(mask, box, lines) of each area made of two or more lines crossing or meeting (``ring_labels``, else
-    ``line_labels``): the pieces of rings the area map broke apart, read together (``_broken_rings``), and each other
-    connected area that may be lines (``line_like``)."""
+    ``line_labels``): the pieces of rings the area map broke apart, read together (``_broken_rings``), then those of
+    lines (``_broken_lines``), and each other connected area that may be lines (``line_like``)."""
     boxes = [widened(box) for box in ndimage.find_objects(components)]
     masks = [components[box] == c for c, box in enumerate(boxes, start=1)]
     lines_like = np.array([False] + [line_like(mask) for mask in masks])
     if not lines_like.any():
         return []
     found, done, holed = _broken_rings(components, lines_like)
+    broken, read = _broken_lines(components, lines_like, counts, done | holed)
+    found += broken
+    done |= read
     for component in np.flatnonzero(lines_like):
         if component in done:
             continue
@@ -104,23 +115,59 @@ def _broken_rings(components, lines_like):
     holes or more, one of them at least closed by it. Returns the (mask, box, ring labels) of each such group of two
     or more components read as rings, the ids of their components, and the ids of every component in such a shape
     (to be read with its breaks closed)."""
-    width = area_width(lines_like[components])
-    area = components > 0
-    shut = closed(area, BREAKS[-1] * width)
-    groups, _ = ndimage.label(shut)
     found, done, holed = [], set(), set()
-    for group, box in enumerate(ndimage.find_objects(groups), start=1):
-        box = widened(box)
-        inside = groups[box] == group
-        members = np.unique(components[box][inside & area[box]])
-        if not lines_like[members].any() or not closes_holes(area[box] & inside, shut[box] & inside, width):
+    for box, shut, members, width in _closed_groups(components, lines_like, BREAKS[-1]):
+        mask = np.isin(components[box], members)
+        if not closes_holes(mask, shut, width):
             continue
         holed.update(members.tolist())
-        mask = np.isin(components[box], members)
         if len(members) > 1 and (lines := ring_labels(mask, area_width(mask))) is not None:
             found.append((mask, box, lines))
             done.update(members.tolist())
     return found, done, holed
+
+
+def _broken_lines(components, lines_like, counts, skip):
+    """The pieces of sparse lines the area map broke apart: two or more area components (none of the ids ``skip``)
+    that a closing over ``BROKEN`` of the lines' width joins, each break between them holding about as many points
+    as their area's points per pixel predict (``_breaks_hold_points``), read as lines on the closed shape. Returns
+    the (mask, box, lines) of each such group made of two lines or more, and the ids of their components."""
+    found, done = [], set()
+    for box, shut, members, _ in _closed_groups(components, lines_like, BROKEN):
+        if len(members) < 2 or skip & set(members.tolist()):
+            continue
+        mask = np.isin(components[box], members)
+        if not _breaks_hold_points(shut & ~mask, mask, counts[box]) or (lines := _subsampled_lines(shut)) is None:
+            continue
+        numbers, lines[mask] = np.unique(lines[mask], return_inverse=True)
+        if len(numbers) >= 2:
+            found.append((mask, box, np.where(mask, lines + 1, 0)))
+            done.update(members.tolist())
+    return found, done
+
+
+def _closed_groups(components, lines_like, breaks):
+    """(box, closed mask in it, component ids, the lines' width) of each group of area components that a closing over
+    ``breaks`` of the lines' width (of the components ``lines_like``, by id) joins, with lines among them."""
+    width = area_width(lines_like[components])
+    area = components > 0
+    shut = closed(area, breaks * width)
+    groups, _ = ndimage.label(shut)
+    for group, box in enumerate(ndimage.find_objects(groups), start=1):
+        box = widened(box)
+        inside = groups[box] == group
+        members = np.unique(components[box][inside & area[box]])
+        if lines_like[members].any():
+            yield box, shut[box] & inside, members, width
+
+
+def _breaks_hold_points(breaks, mask, counts):
+    """Whether each break (a connected stretch of ``breaks``) holds about as many points (``counts``) as the mask's
+    points per pixel predict: it falls short by under ``SIGNIFICANCE`` standard deviations of a Poisson count."""
+    gaps, n = ndimage.label(breaks)
+    expected = counts[mask].sum() / mask.sum() * np.bincount(gaps.ravel(), minlength=n + 1)[1:]
+    seen = np.bincount(gaps.ravel(), counts.ravel(), minlength=n + 1)[1:]
+    return bool(np.all(expected - seen <= SIGNIFICANCE * np.sqrt(expected)))
 
 
 def line_like(mask):
@@ -333,15 +380,29 @@ def _subsampled_lines(mask):
 
 
 def skeleton_of(mask):
-    """The skeleton of the mask smoothed at half its width, and that width; (None, 0) for a mask too small."""
-    rough = skeletonize(mask).sum()
-    if rough < MIN_SKELETON:
+    """The skeleton of the mask smoothed at half its width (its thin necks, which smoothing breaks, kept:
+    ``_necks``), and that width; (None, 0) for a mask too small."""
+    rough = skeletonize(mask)
+    if rough.sum() < MIN_SKELETON:
         return None, 0.0
-    smooth = ndimage.gaussian_filter(mask.astype(np.float32), mask.sum() / rough / 2, mode="constant") > 0.5
-    skeleton = skeletonize(smooth)
+    smooth = ndimage.gaussian_filter(mask.astype(np.float32), mask.sum() / rough.sum() / 2, mode="constant") > 0.5
+    skeleton = skeletonize(smooth | _necks(rough & ~smooth, smooth))
     if skeleton.sum() < MIN_SKELETON:
         return None, 0.0
     return skeleton, smooth.sum() / skeleton.sum()
+
+
+def _necks(stretches, smooth):
+    """The stretches of the rough skeleton off the smoothed mask that join two of its parts: thin necks of a ragged
+    sparse line, which smoothing breaks (its spurs touch one part)."""
+    parts, n_parts = ndimage.label(smooth, structure=EIGHT)
+    if n_parts < 2:
+        return np.zeros_like(smooth)
+    pieces, n_pieces = ndimage.label(stretches, structure=EIGHT)
+    piece_of, _ = _meetings(pieces, parts)
+    joining = np.bincount(piece_of, minlength=n_pieces + 1) >= 2
+    joining[0] = False
+    return joining[pieces]
 
 
 def branch_end(branches, branch, centre, width):

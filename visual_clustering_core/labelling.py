@@ -53,7 +53,7 @@ def final_areas(regions, clusters, counts, density, sigma):
     line pieces that continue into each other across a thin stretch joined
     (``join_continued_lines``; ``density`` is the counts smoothed at ``sigma``), and blobs on a line parted from it
     (``split_knots``)."""
-    areas, parted = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density))
+    areas, parted = split_crossings(refine_blob_boundaries(cluster_areas(regions, clusters), counts, density), counts)
     areas, parted = split_side_by_side(areas, counts, sigma, parted)
     return split_knots(join_continued_lines(areas, counts, sigma, parted), counts)
 
