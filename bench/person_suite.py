@@ -654,9 +654,10 @@ SUITE = {
 NAMES = tuple(SUITE)
 
 
-def load(name):
-    """Points (n, 2) float64 and truth (n,) int: groups 0..k-1, -1 for background noise."""
-    X, y = SUITE[name](_rng(name))
+def load(name, draw=None):
+    """Points (n, 2) float64 and truth (n,) int: groups 0..k-1, -1 for background noise; the suite's own draw of
+    ``name``, or another drawn with seed ``draw``."""
+    X, y = SUITE[name](_rng(name) if draw is None else np.random.default_rng(draw))
     return np.asarray(X, float), np.asarray(y, int)
 
 

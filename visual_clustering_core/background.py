@@ -47,6 +47,7 @@ from scipy import ndimage
 from scipy.special import ndtr, pdtrc
 
 from .distances import edt
+from .groups import union_roots
 from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
 
 STANDOUT = 3.0  # a cluster stands out when its points sit in at least this many times the scatter's density
@@ -59,6 +60,8 @@ CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at le
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
 SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
+ASIDE = 0.5  # a scatter whose centre lies this many of its RMS radii off a cluster's core is no halo of the core...
+ASIDE_SPREAD = 3.0  # ...where its points sit in under this many times its count per pixel (a cloud, not a line)
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -104,18 +107,22 @@ def _trimmed(clusters, counts, density, around, sigma, plot):
 
 def _scatter_taken_in(clusters, counts, density, sigma, plot):
     """``clusters`` with the scatter each took in handed to the scatter's own cluster (``_handed_on``), else made a
-    cluster of its own where it stands out (``_stands_out``; its points at ``1 / STANDOUT`` of its density or more),
-    else turned into 0: where a cluster's core (the pixels about its peak whose density is at least ``CORE`` of it)
-    stands out ``STANDOUT`` times from the density at its own points ``RING[0]`` sigma or more beyond it (a ring's
-    points, as dense as its densest stretch's, do not); per pixel of the cluster's box that is its own or no
-    cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a spray's points, and another
-    cluster's pixels or the empty margins hold none of its points), those points lie evenly (their density under
-    ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring the band cuts across) and go
-    on beyond ``RING[1]`` sigma (they hold more points there than the band ``RING`` sigma beyond the core would put
-    there thinned ``STANDOUT`` times, as unlikely by chance as ``SURE`` standard deviations: flat, not a spray or a
-    blob's tail that thins out), the points off the core sitting in under ``MIXED`` times the band's density are the
-    scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms)."""
-    out = clusters.copy()
+    cluster of its own where it stands out (``_stands_out``; its points at ``1 / STANDOUT`` of its density or more,
+    all of them where the scatter lies aside), else turned into 0: where a cluster's core (the pixels about its peak
+    whose density is at least ``CORE`` of it) stands out ``STANDOUT`` times from the density at its own points
+    ``RING[0]`` sigma or more beyond it (a ring's points, as dense as its densest stretch's, do not); per pixel of the
+    cluster's box that is its own or no cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a
+    spray's points, and another cluster's pixels or the empty margins hold none of its points), those points lie
+    evenly (their density under ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring
+    the band cuts across) and go on beyond ``RING[1]`` sigma (they hold more points there than the band ``RING``
+    sigma beyond the core would put there thinned ``STANDOUT`` times, as unlikely by chance as ``SURE`` standard
+    deviations: flat, not a spray or a blob's tail that thins out), or lie aside (``SCATTER_POINTS`` of them or more
+    beyond ``RING[1]`` sigma, their centre ``ASIDE`` of their RMS radius or more off the core's peak, and their
+    density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits in off its middle, not the
+    core's own halo, however it thins), the points off the core sitting in under ``MIXED`` times the band's density
+    are the scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms). Scatters that clusters
+    touching each other took in are one."""
+    taken = {}  # cluster -> (its points that are the scatter's, the scatter's points per pixel, whether it lies aside)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
             continue
@@ -135,17 +142,50 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
         level, spread = (own[part].sum() / max(np.count_nonzero(part & measured), 1) for part in (band, off))
         thinned = level * np.count_nonzero(beyond & measured) / STANDOUT  # the points beyond, were they a tail
         flat = pdtrc(own[beyond].sum() - 1, thinned) < ndtr(-SURE)  # P(as many or more) under a thinning tail
+        aside = own[beyond].sum() >= SCATTER_POINTS and _off_centre(np.where(off, own, 0), top) >= ASIDE
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
-        if (at_points < MIXED * spread and flat and core_level >= STANDOUT * at_points
-                and kernel_points(MIXED * level, sigma) >= 1):
+        if (((flat and at_points < MIXED * spread) or (aside and at_points < ASIDE_SPREAD * spread))
+                and core_level >= STANDOUT * at_points and kernel_points(MIXED * level, sigma) >= 1):
             thin = np.zeros(clusters.shape, bool)
             thin[box] = inside & ~core & (counts[box] > 0) & (density[box] < MIXED * level)
-            out[thin] = _handed_on(clusters, i, thin, level, _typical_density(clusters, counts, density))
-            left = thin & (out == 0) & (density >= level / STANDOUT)
-            if counts[left].sum() >= SCATTER_POINTS and _stands_out(clusters, counts, i, level, sigma, plot):
-                out[left] = out.max() + 1
+            taken[i] = thin, level, aside
+    return _scatters_parted(clusters, counts, density, sigma, plot, taken)
+
+
+def _scatters_parted(clusters, counts, density, sigma, plot, taken):
+    """``clusters`` with the scatter each cluster took in (``taken``: cluster -> its scatter's points, their points
+    per pixel, whether they lie aside) handed on (``_handed_on``; to the cluster the receiver's own scatter became,
+    where it took one in too), else made a cluster of its own where it stands out: one cluster for the scatters of
+    clusters that touch each other."""
+    typical = _typical_density(clusters, counts, density)
+    receivers, scatter_of = {}, {}  # cluster -> the ids its scatter's points go to / the new cluster its scatter is
+    for i, (thin, level, aside) in taken.items():
+        receivers[i] = _handed_on(clusters, i, thin, level, typical)
+        left = np.zeros(clusters.shape, bool)
+        left[thin] = receivers[i] == 0
+        left &= aside | (density >= level / STANDOUT)
+        if counts[left].sum() >= SCATTER_POINTS and _stands_out(clusters, counts, i, level, sigma, plot):
+            scatter_of[i] = int(clusters.max()) + 1 + len(scatter_of)
+            receivers[i] = np.where(left[thin], scatter_of[i], receivers[i])
+    ids = np.arange(int(clusters.max()) + 1 + len(scatter_of))
+    ids[list(scatter_of)] = list(scatter_of.values())  # handed to a cluster whose scatter parted: to that scatter
+    pairs = [(k, scatter_of[j]) for i, k in scatter_of.items()
+             for j in np.unique(clusters[ndimage.binary_dilation(clusters == i)]) if j in scatter_of]
+    merged = union_roots(len(ids), pairs)
+    out = clusters.copy()
+    for i, (thin, _, _) in taken.items():
+        out[thin] = merged[ids[receivers[i]]]
     return out
+
+
+def _off_centre(weights, top):
+    """How far the centre of ``weights`` lies from the pixel ``top``, in their RMS radius about their centre."""
+    rows, cols = np.indices(weights.shape)
+    total = weights.sum()
+    centre = np.array([(weights * rows).sum(), (weights * cols).sum()]) / total
+    radius = np.sqrt((weights * ((rows - centre[0]) ** 2 + (cols - centre[1]) ** 2)).sum() / total)
+    return np.hypot(*(centre - top)) / max(radius, 1e-12)
 
 
 def _stands_out(clusters, counts, i, level, sigma, plot):
