@@ -22,7 +22,9 @@ into), every other branch is a line of its own. At any other junction (a
 spur, a blob's short arms) all its branches are one shape, unless two of its long
 branches go on through crossings elsewhere as two lines (a sine and a line that
 cross and run on past their last crossing as one short spur): those stay apart,
-and each other long branch goes with the one it continues best. A branch that
+and each other long branch goes with the one it continues best; each of those lines runs on past the junction along
+its heading (``CURVE_SPAN`` widths of the area at most), so the short ends past their last crossing take the line
+they continue, not the nearer skeleton's. A branch that
 leaves a junction and comes back to it is cut at its middle into two. An
 area of two or more rings that cross or touch is split by the holes they
 enclose first (``rings``: thick rings crowd their crossings into one hub);
@@ -222,7 +224,7 @@ def line_labels(mask):
     meets = (hubs > 0) & (touching > 0)
     parent = np.arange(n_branches + 1)
 
-    bridges, meeting, unpaired = [], False, []
+    bridges, meeting, unpaired, onward = [], False, [], []
     for hub in range(1, n_hubs + 1):
         at_hub = hubs == hub
         incident = np.unique(touching[meets & at_hub])
@@ -247,6 +249,7 @@ def line_labels(mask):
             for b in set(ends) - set(lines_here):  # a long spur goes with the line it continues best
                 best = min(lines_here, key=lambda line_end: deviation(ends[b], ends[line_end]))
                 parent[find_root(parent, b)] = find_root(parent, best)
+            onward += [(b, ends[b]) for b in lines_here]
             continue
         for b in incident[1:]:
             parent[find_root(parent, b)] = find_root(parent, incident[0])
@@ -254,6 +257,8 @@ def line_labels(mask):
         return None
     for branch, a, b in bridges:  # each line goes on through its crossing, along its own course
         branches[_course(a, b, branches.shape)] = branch
+    for branch, end in onward:  # lines through elsewhere run on past this junction along their heading
+        branches[_onward(end, mask, CURVE_SPAN * width)] = branch
     line = np.array([find_root(parent, i) for i in range(n_branches + 1)])
     lines = np.unique(line[np.flatnonzero(long)])
     if len(lines) < 2:
@@ -487,6 +492,18 @@ def _course(a, b, shape):
     curve = (1 - t) ** 2 * start + 2 * t * (1 - t) * control + t**2 * stop
     rows, cols = np.clip(np.rint(curve).astype(int), 0, np.array(shape) - 1).T
     return rows, cols
+
+
+def _onward(end, mask, length):
+    """Pixels of the straight run from a branch's ``end`` (its point and tangent into the junction) on along its
+    tangent, ``length`` at most, until it leaves the ``mask``."""
+    start, tangent, _ = end
+    rows, cols = np.rint(start + np.arange(0, length, 0.5)[:, None] * tangent).astype(int).T
+    on_grid = (rows >= 0) & (cols >= 0) & (rows < mask.shape[0]) & (cols < mask.shape[1])
+    inside = np.zeros(len(rows), bool)
+    inside[on_grid] = mask[rows[on_grid], cols[on_grid]]
+    run = np.cumprod(inside).astype(bool)
+    return rows[run], cols[run]
 
 
 def deviation(a, b):
