@@ -45,7 +45,7 @@ from .crossings import (EIGHT, MAX_FILL, SIGNIFICANCE, STRAIGHT, area_width, bra
 from .groups import find_root
 from .raster import widened
 
-MAX_GAP = 3.0
+MAX_GAP = 4.0  # widths between two skeleton ends: each lies up to 1.5 widths inside its area's tip (smoothing pulls it in)
 MAX_GAP_SIGMAS = 2.0
 # ends turning more than this over half the gap, the same way along it, make an S-bend (a straight sparse line's
 # fitted ends turn by up to 4 degrees by chance)
