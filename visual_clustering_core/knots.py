@@ -7,7 +7,9 @@ swells there to several times its own. So in a cluster's area shaped like a
 line (``crossings.line_like``), the pixels deeper than ``RADIUS`` of the
 line's widths (its median width along its skeleton) are the cores of its
 swellings, none of the line itself; each core grown back by as much (the
-area opened by a disc that the line cannot hold) is a knot. A knot is a
+area opened by a disc that the line cannot hold) is a knot, with the pieces of
+the area beside it that lie off the line (over ``RADIUS`` widths from its
+skeleton: the blob's ragged edge, which the disc could not reach). A knot is a
 cluster of its own when its deepest pixel lies ``SIZE`` widths inside the
 area, it holds at least ``DENSER`` times the points per pixel of the rest (a
 patch of background noise the area took in is sparser), and the rest is a
@@ -56,9 +58,21 @@ def split_knots(areas, counts):
             line, line_step = _skeleton(rest)
             if line is None or line.sum() * line_step < LONG * width:
                 continue
-            out[box][knot] = next_id
+            out[box][_with_its_fringe(knot, rest, line, line_step, width)] = next_id
             next_id += 1
     return out
+
+
+def _with_its_fringe(knot, rest, line, step, width):
+    """The ``knot`` with the pieces of the ``rest`` beside it that lie off the line (over ``RADIUS`` of its ``width``
+    from its skeleton ``line``, subsampled by ``step``): the blob's ragged edge, which the disc opening the knot could
+    not reach, is the blob's, not the line's."""
+    on_line = np.zeros(rest.shape, bool)
+    on_line[::step, ::step] = line
+    off = rest & (edt(~on_line) > RADIUS * width)
+    pieces, _ = ndimage.label(off, structure=EIGHT)
+    beside = np.unique(pieces[ndimage.binary_dilation(knot, EIGHT) & off])
+    return knot | np.isin(pieces, beside[beside > 0])
 
 
 def _skeleton(mask):
