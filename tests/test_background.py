@@ -85,7 +85,7 @@ def test_a_blob_in_a_scatter_is_labelled_as_the_bayes_rule_labels_it():
 def test_a_small_chance_clump_of_the_noise_is_no_cluster():
     """A clump of 19 points of the noise, 3.6 times as dense as the scatter around it: a fifth cluster until its
     density was taken two standard deviations of its points low (0.54 of it)."""
-    X, _ = person_suite.SUITE["blobs in 10% noise"](np.random.default_rng(102))
+    X, _ = person_suite.load("blobs in 10% noise", 102)
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 4
 
@@ -215,9 +215,14 @@ def test_a_sparse_disc_a_dense_worm_runs_into_is_a_group_of_its_own():
     assert disc >= 0 and disc != worm and (labels[truth == 1] == disc).mean() >= 0.8
 
 
-def _blobs_and_cloud_parted(draw):
-    """The suite's two tight blobs in a wide cloud (its own draw, or drawn with seed ``draw``) as three clusters: each
-    blob's points in a cluster of its own, and the cloud's in one cluster, not shared among the blobs'."""
+@pytest.mark.parametrize("draw", [None, 101, 102, pytest.param(100, marks=pytest.mark.xfail(
+    strict=True, reason="one blob lies near the cloud's middle (its scatter's centre 0.40 of its radius off it, under "
+                        "ASIDE): read as its halo, the cloud stays with that blob"))])
+def test_tight_blobs_amid_a_wide_cloud_part_from_it_and_the_cloud_is_one_cluster(draw):
+    """A blob's mode drained the cloud around it: the cloud was shared among the blobs' clusters and its own (suite
+    draw 3 clusters, AMI 0.35; draw 101 2 clusters, 0.31). The cloud around each blob is read as lying aside of it (no
+    halo of its own, centred on it, as a core in a halo has) and handed to the cloud's cluster: 0.72 and 0.70. Each
+    blob is a cluster of its own, and the cloud one cluster, not shared among the blobs'."""
     X, truth = person_suite.load("two tight blobs in a wide cloud", draw)
     labels = VisualClustering().fit_predict(X)
     assert len(np.unique(labels[labels >= 0])) == 3
@@ -226,13 +231,3 @@ def _blobs_and_cloud_parted(draw):
         assert (labels[truth == part] == label).mean() >= 0.95
     cloud = np.bincount(labels[(truth == 0) & (labels >= 0)])
     assert cloud.argmax() not in blobs and cloud.max() >= 0.9 * (truth == 0).sum()
-
-
-@pytest.mark.parametrize("draw", [None, 101, 102, pytest.param(100, marks=pytest.mark.xfail(
-    strict=True, reason="one blob lies near the cloud's middle (its scatter's centre 0.40 of its radius off it, under "
-                        "ASIDE): read as its halo, the cloud stays with that blob"))])
-def test_tight_blobs_amid_a_wide_cloud_part_from_it_and_the_cloud_is_one_cluster(draw):
-    """A blob's mode drained the cloud around it: the cloud was shared among the blobs' clusters and its own (suite
-    draw 3 clusters, AMI 0.35; draw 101 2 clusters, 0.31). The cloud around each blob is read as lying aside of it (no
-    halo of its own, centred on it, as a core in a halo has) and handed to the cloud's cluster: 0.72 and 0.70."""
-    _blobs_and_cloud_parted(draw)

@@ -22,7 +22,7 @@ def test_squares_a_thin_corridor_parts_stay_apart_when_their_points_are_sparse()
     """The suite's 3x3 uniform squares with thin gaps at half their points, as drawn and turned: the kernel fills the
     corridors (3.5 spacings wide) and the network draws its area across them; the lanes keep the nine squares."""
     for seed, degrees in ((0, 0), (1, 0), (2, 0), (0, 17), (0, 45)):
-        X, truth = person_suite.SUITE["3x3 squares with thin gaps"](np.random.default_rng(seed))
+        X, truth = person_suite.load("3x3 squares with thin gaps", seed)
         rows = np.random.default_rng(100 + seed).permutation(len(X))[: len(X) // 2]
         model = VisualClustering().fit(person_suite.turned(X[rows], degrees))
         assert model.n_clusters_ == 9, (seed, degrees)
@@ -36,7 +36,7 @@ def test_sparse_squares_a_wide_corridor_parts_mostly_stay_apart_with_half_their_
     twice as many: 5-9 clusters, mean AMI 0.92 (where a corridor holds a stray point or two, squares stay joined)."""
     scores = []
     for seed in range(8):
-        X, truth = person_suite.SUITE["3x3 sparse squares (1350)"](np.random.default_rng(seed))
+        X, truth = person_suite.load("3x3 sparse squares (1350)", seed)
         rows = np.random.default_rng(100 + seed).permutation(len(X))[: len(X) // 2]
         scores.append(adjusted_mutual_info_score(truth[rows], VisualClustering().fit_predict(X[rows])))
     assert np.mean(scores) >= 0.9
@@ -63,7 +63,7 @@ def test_a_gap_beside_lines_cuts_nothing():
 
 def test_a_dense_plot_is_left_to_the_density():
     """A kernel narrower than half the narrowest lane leaves a valley along every lane: the mask comes back as is."""
-    X, _ = person_suite.SUITE["3x3 squares with thin gaps"](np.random.default_rng(0))
+    X, _ = person_suite.load("3x3 squares with thin gaps", 0)
     counts = _counts(X)
     mask = np.ones(counts.shape, bool)
     assert cut_empty_lanes(mask, counts, sigma=1.0) is mask

@@ -268,7 +268,7 @@ def test_a_sparse_x_is_two_lines_each_whole_off_its_crossing(draw):
 def test_blobs_inside_a_broken_ring_are_no_pieces_of_it():
     """300 points: the ring's area breaks in two places. Closed over the breaks with the blobs, the holes between them
     and the ring once read as a second ring through a blob (2 clusters, AMI 0.67): the blobs are no ring's pieces."""
-    X, truth = person_suite.SUITE["ring around two blobs (300)"](np.random.default_rng(100))
+    X, truth = person_suite.load("ring around two blobs (300)", 100)
     model = VisualClustering().fit(np.asarray(X, float))
     assert model.n_clusters_ == 3
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
