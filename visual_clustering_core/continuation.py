@@ -30,8 +30,10 @@ within ``CORNER_GAP`` widths of each other and of the point where their
 headings cross ahead of both (two lines side by side, their ends parallel,
 make no corner), no third line ends within
 ``ALONE`` widths (where three or more ends meet, lines cross or radiate),
-the points around the corner run on at ``JUNCTION`` of the pieces' points
-per length or more (the tails of two elongated blobs do not), the pieces
+the points around the corner fall short of what the pieces' points per
+length predict by under ``SIGNIFICANCE`` standard deviations (a sparse
+zigzag's corner may hold a handful of points fewer; the tails of two
+elongated blobs, hundreds fewer, do not run on), the pieces
 hold within ``SAME`` times each other's points per length (one line through
 its corner, not two lines meeting), and they continue as above but for the
 S-bend test: fitted over the bend, a corner's ends turn by chance.
@@ -52,9 +54,8 @@ MAX_GAP_SIGMAS = 2.0
 BENT = np.radians(6)
 STUB_WIDTH = 1.5  # a stub is at most this many times as wide as the line heading into it
 CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
-CORNER_GAP = 1.5  # ...when they lie within this many widths of each other,
+CORNER_GAP = 2.0  # ...when they lie within this many widths of each other (each end up to 1.5 widths inside its tip),
 ALONE = 2.0  # no third line end lies within this many widths of their middle,
-JUNCTION = 0.5  # and the points within a width of it run on at this share of the pieces' points per length
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
 
@@ -143,8 +144,8 @@ def _corner(counts, ends, i, j):
     """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, heading into it (each
     end's tangent meets the other's ahead of both, within as many widths: the ends of two lines side by side head
     past each other), their pieces' points per length within ``SAME`` times each other's, no third end within
-    ``ALONE`` widths of their middle, and the points within a width of it at ``JUNCTION`` of the pieces' points per
-    length or more."""
+    ``ALONE`` widths of their middle, and the points within a width of it short of the pieces' points per length by
+    under ``SIGNIFICANCE`` standard deviations of a Poisson count."""
     (_, (tip_a, heading_a, _), width_a, per_a), (_, (tip_b, heading_b, _), width_b, per_b) = ends[i], ends[j]
     width = max(width_a, width_b)
     if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width or max(per_a, per_b) > SAME * min(per_a, per_b):
@@ -157,7 +158,8 @@ def _corner(counts, ends, i, j):
         return False
     rows, cols = np.ogrid[: counts.shape[0], : counts.shape[1]]
     around = (rows - middle[0]) ** 2 + (cols - middle[1]) ** 2 <= width**2
-    return counts[around].sum() / (2 * width) >= JUNCTION * min(per_a, per_b)
+    expected = 2 * width * min(per_a, per_b)
+    return expected - counts[around].sum() < SIGNIFICANCE * np.sqrt(expected)
 
 
 def _meet_ahead(tip_a, heading_a, tip_b, heading_b, reach):
