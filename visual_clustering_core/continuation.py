@@ -35,12 +35,12 @@ make no corner), no third line ends within
 ``ALONE`` widths (where three or more ends meet, lines cross or radiate;
 the other end of a piece that is one simple line, short, is no third),
 the points around the corner are not ``_short`` of what the pieces' points
-per length predict (a sparse
-zigzag's corner may hold a handful of points fewer; the tails of two
-elongated blobs, hundreds fewer, do not run on), the pieces
-hold within ``SAME`` times each other's points per length (one line through
-its corner, not two lines meeting), and they continue as above but for the
-S-bend test: fitted over the bend, a corner's ends turn by chance.
+per length predict (a sparse zigzag's corner may hold a handful of points
+fewer; the tails of two elongated blobs, hundreds fewer, do not run on),
+the pieces hold within ``SAME`` times each other's points per length (one
+line through its corner, not two lines meeting), and they continue as above
+but for the S-bend test: fitted over the bend, a corner's ends turn by
+chance.
 """
 
 import numpy as np
@@ -142,9 +142,9 @@ def _line_ends(pieces, counts):
             found = [branch_end(branch, 1, tip, width) for tip in np.argwhere(tips)]
             area = np.argwhere(mask)
             beyond = sum(max(0.0, float(((area - end) @ tangent).max())) for end, tangent, _ in found)
-            per_pixel = counts[box][inner][mask].sum() / (skeleton.sum() + beyond)
+            per_length = counts[box][inner][mask].sum() / (skeleton.sum() + beyond)
             for end, tangent, curvature in found:
-                ends.append((cluster, (end + offset, tangent, curvature), width, per_pixel))
+                ends.append((cluster, (end + offset, tangent, curvature), width, per_length))
     return ends
 
 
@@ -196,9 +196,9 @@ def _stub_of(end, pixels, width, points):
     """Whether a stub (``_stubs``) may be a piece of the line that ends at ``end``: at most ``STUB_WIDTH`` times as
     wide, and holding at most ``SAME`` times the points the line's points per length put over its extent along the
     line's heading (a dense blob the line runs into is no piece of it)."""
-    _, (_, tangent, _), line_width, per_pixel = end
+    _, (_, tangent, _), line_width, per_length = end
     extent = np.ptp(pixels @ tangent) + 1
-    return width <= STUB_WIDTH * line_width and points <= SAME * per_pixel * extent
+    return width <= STUB_WIDTH * line_width and points <= SAME * per_length * extent
 
 
 def _stub_end(towards, pixels):
