@@ -180,24 +180,27 @@ def _meet_ahead(tip_a, heading_a, tip_b, heading_b, reach):
 
 
 def _stubs(pieces, ends, counts):
-    """(cluster, pixels, width, points) of each cluster whose area is one piece (``_pieces``) and no line (``ends``:
-    the ``_line_ends``); its width is ``crossings.area_width``, as for a line."""
+    """(cluster, pixels, width, points, length) of each cluster whose area is one piece (``_pieces``) and no line
+    (``ends``: the ``_line_ends``); its width is ``crossings.area_width``, as for a line, and its length its extent
+    along its principal axis."""
     lines = {end[0] for end in ends}
     stubs = []
     for cluster, box, labelled, n in pieces:
         if n == 1 and cluster not in lines:
             mask = labelled > 0
-            stubs.append((cluster, np.argwhere(mask) + [box[0].start, box[1].start], area_width(mask),
-                          counts[box][mask].sum()))
+            pixels = np.argwhere(mask) + [box[0].start, box[1].start]
+            axis = np.linalg.eigh(np.cov(pixels.T))[1][:, 1] if len(pixels) > 2 else np.zeros(2)
+            stubs.append((cluster, pixels, area_width(mask), counts[box][mask].sum(), np.ptp(pixels @ axis) + 1))
     return stubs
 
 
-def _stub_of(end, pixels, width, points):
+def _stub_of(end, pixels, width, points, length):
     """Whether a stub (``_stubs``) may be a piece of the line that ends at ``end``: at most ``STUB_WIDTH`` times as
     wide, and holding at most ``SAME`` times the points the line's points per length put over its extent along the
-    line's heading (a dense blob the line runs into is no piece of it)."""
+    line's heading or its own length, whichever is longer (a dense blob the line runs into is no piece of it; a
+    curved piece of a ring runs on beyond its extent along the heading)."""
     _, (_, tangent, _), line_width, per_length = end
-    extent = np.ptp(pixels @ tangent) + 1
+    extent = max(np.ptp(pixels @ tangent) + 1, length)
     return width <= STUB_WIDTH * line_width and points <= SAME * per_length * extent
 
 
