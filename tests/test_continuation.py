@@ -214,6 +214,16 @@ def test_a_curved_or_bent_stub_is_measured_along_itself(name, degrees):
     assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
 
 
+def test_a_sparse_zigzag_whose_leg_bends_into_its_corner_is_one_line():
+    """The sparse zigzags drawn with seed 102: the top one's leg skeleton bends into its last corner, so its end lies
+    1.3 px past the point where the two legs' headings cross (split 105/27 while that point had to lie ahead)."""
+    X, truth = person_suite.load("three sparse zigzags (400)", 102)
+    labels = VisualClustering().fit_predict(X)
+    held = np.bincount(labels[truth == 2])
+    assert held.max() == (truth == 2).sum()
+    assert np.all(truth[labels == held.argmax()] == 2)
+
+
 def test_the_tails_of_two_elongated_blobs_make_no_corner():
     """Two elongated blobs whose tails turn into each other 1.5 widths apart: 125 points around the tails where 355
     were due, hundreds short, so the blobs stay apart (4 clusters for 5, AMI 0.905, when any gap made a corner)."""

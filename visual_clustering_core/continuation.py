@@ -30,8 +30,9 @@ of stubs). Two line ends that turn into each other by up to ``CORNER`` are
 one line bent at a corner (a zigzag cut near its corner: the kernel
 brightens a corner's inside, so the density dips beyond it) when they lie
 within ``CORNER_GAP`` widths of each other and of the point where their
-headings cross ahead of both (two lines side by side, their ends parallel,
-make no corner), no third line ends within
+headings cross ahead of both (or up to ``BEHIND`` widths back from one:
+an end whose skeleton bends into the corner lies a little past it; two
+lines side by side, their ends parallel, make no corner), no third line ends within
 ``ALONE`` widths (where three or more ends meet, lines cross or radiate;
 the other end of a piece that is one simple line, short, is no third),
 the points around the corner are not ``_short`` of what the pieces' points
@@ -60,6 +61,7 @@ BENT = np.radians(6)
 STUB_WIDTH = 1.5  # a stub is at most this many times as wide as the line heading into it
 CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
 CORNER_GAP = 2.0  # ...when they lie within this many widths of each other (each end up to 1.5 widths inside its tip),
+BEHIND = 0.5  # and their headings cross ahead of both, or this many widths behind one,
 ALONE = 2.5  # no third line end lies within this many widths of their middle (more than CORNER_GAP reaches),
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
@@ -150,15 +152,15 @@ def _line_ends(pieces, counts):
 
 def _corner(counts, ends, i, j):
     """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, heading into it (each
-    end's tangent meets the other's ahead of both, within as many widths: the ends of two lines side by side head
-    past each other), their pieces' points per length within ``SAME`` times each other's, no third end within
+    end's tangent meets the other's ahead of both, within as many widths, or ``BEHIND`` widths back: the ends of two
+    lines side by side head past each other), their pieces' points per length within ``SAME`` times each other's, no third end within
     ``ALONE`` widths of their middle (the other end of a cluster that is one simple line, two ends, is none), and the
     points within a width of it not ``_short`` of the pieces' points per length."""
     (_, (tip_a, heading_a, _), width_a, per_a), (_, (tip_b, heading_b, _), width_b, per_b) = ends[i], ends[j]
     width = max(width_a, width_b)
     if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width or max(per_a, per_b) > SAME * min(per_a, per_b):
         return False
-    if not _meet_ahead(tip_a, heading_a, tip_b, heading_b, CORNER_GAP * width):
+    if not _meet_ahead(tip_a, heading_a, tip_b, heading_b, CORNER_GAP * width, BEHIND * width):
         return False
     middle = (tip_a + tip_b) / 2
     simple = [ends[k][0] for k in (i, j) if sum(end[0] == ends[k][0] for end in ends) == 2]
@@ -170,13 +172,14 @@ def _corner(counts, ends, i, j):
     return not _short(counts[around].sum(), 2 * width * min(per_a, per_b))
 
 
-def _meet_ahead(tip_a, heading_a, tip_b, heading_b, reach):
-    """Whether the rays from two tips along their (unit) headings cross ahead of both, within ``reach`` of each."""
+def _meet_ahead(tip_a, heading_a, tip_b, heading_b, reach, behind):
+    """Whether the lines from two tips along their (unit) headings cross ahead of both, within ``reach`` of each, or
+    at most ``behind`` back from a tip (a skeleton end that bends into its corner lies a little past it)."""
     turn = np.c_[heading_a, -heading_b]
     if abs(np.linalg.det(turn)) < 1e-6:
         return False
     ahead = np.linalg.solve(turn, tip_b - tip_a)
-    return bool(np.all((ahead > 0) & (ahead <= reach)))
+    return bool(np.all((ahead > -behind) & (ahead <= reach)))
 
 
 def _stubs(pieces, ends, counts):
