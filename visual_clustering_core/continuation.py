@@ -32,9 +32,10 @@ brightens a corner's inside, so the density dips beyond it) when they lie
 within ``CORNER_GAP`` widths of each other and of the point where their
 headings cross ahead of both (or up to ``BEHIND`` widths back from one:
 an end whose skeleton bends into the corner lies a little past it; two
-lines side by side, their ends parallel, make no corner), no third line ends within
-``ALONE`` widths (where three or more ends meet, lines cross or radiate;
-the other end of a piece that is one simple line, short, is no third),
+lines side by side, their ends parallel, make no corner), no third line
+ends within ``ALONE`` widths (where three or more ends meet, lines cross
+or radiate; the other end of a piece that is one simple line, short, is no
+third),
 the points around the corner are not ``_short`` of what the pieces' points
 per length predict (a sparse zigzag's corner may hold a handful of points
 fewer; the tails of two elongated blobs, hundreds fewer, do not run on),
@@ -46,25 +47,26 @@ chance.
 
 import numpy as np
 from scipy import ndimage
-from scipy.stats import norm, poisson
+from scipy.special import ndtr, pdtr
 
 from .crossings import (EIGHT, MAX_FILL, SIGNIFICANCE, STRAIGHT, area_width, branch_end, deviation, long_enough,
                         skeleton_of)
 from .groups import find_root
 from .raster import widened
 
-MAX_GAP = 4.0  # widths between two skeleton ends: each lies up to 1.5 widths inside its area's tip (smoothing pulls it in)
+MAX_GAP = 4.0  # widths between two skeleton ends: each lies up to 1.5 widths inside its area's tip (smoothed)
 MAX_GAP_SIGMAS = 2.0
 # ends turning more than this over half the gap, the same way along it, make an S-bend (a straight sparse line's
 # fitted ends turn by up to 4 degrees by chance)
 BENT = np.radians(6)
 STUB_WIDTH = 1.5  # a stub is at most this many times as wide as the line heading into it
 CORNER = np.radians(100)  # two line ends turning into each other by up to this much may meet at a corner...
-CORNER_GAP = 2.0  # ...when they lie within this many widths of each other (each end up to 1.5 widths inside its tip),
+CORNER_GAP = 2.0  # ...when within this many widths of each other (each end up to 1.5 widths inside its tip),
 BEHIND = 0.5  # and their headings cross ahead of both, or this many widths behind one,
 ALONE = 2.5  # no third line end lies within this many widths of their middle (more than CORNER_GAP reaches),
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
+_RARE = float(ndtr(-SIGNIFICANCE))  # a Poisson count's tail as rare as a normal's SIGNIFICANCE sd below its mean
 
 
 def join_continued_lines(areas, counts, sigma, parted=None):
@@ -153,9 +155,9 @@ def _line_ends(pieces, counts):
 def _corner(counts, ends, i, j):
     """Whether line ends i and j (``_line_ends``) meet at a corner: within ``CORNER_GAP`` widths, heading into it (each
     end's tangent meets the other's ahead of both, within as many widths, or ``BEHIND`` widths back: the ends of two
-    lines side by side head past each other), their pieces' points per length within ``SAME`` times each other's, no third end within
-    ``ALONE`` widths of their middle (the other end of a cluster that is one simple line, two ends, is none), and the
-    points within a width of it not ``_short`` of the pieces' points per length."""
+    lines side by side head past each other), their pieces' points per length within ``SAME`` times each other's, no
+    third end within ``ALONE`` widths of their middle (the other end of a cluster that is one simple line, two ends,
+    is none), and the points within a width of it not ``_short`` of the pieces' points per length."""
     (_, (tip_a, heading_a, _), width_a, per_a), (_, (tip_b, heading_b, _), width_b, per_b) = ends[i], ends[j]
     width = max(width_a, width_b)
     if np.linalg.norm(tip_b - tip_a) > CORNER_GAP * width or max(per_a, per_b) > SAME * min(per_a, per_b):
@@ -258,4 +260,4 @@ def _short(seen, expected):
     """Whether ``seen`` points fall short of the ``expected`` Poisson count significantly: as rarely as a normal count
     falls ``SIGNIFICANCE`` standard deviations below its mean (the exact tail: an empty stretch where 24 points were
     due is a gap, which the normal approximation, 4.9 standard deviations, would not call one)."""
-    return expected > 0 and poisson.cdf(seen, expected) <= norm.sf(SIGNIFICANCE)
+    return expected > 0 and pdtr(seen, expected) <= _RARE
