@@ -218,6 +218,15 @@ def _spirals(rng, n, arms, noise=0.18, even=False):
     return _parts(*parts)
 
 
+def _angle_step_spirals(rng, n, arms=3, start=1.5, turns=1.75, noise=0.05):
+    """Arms (radius = angle) from radius ``start`` through ``turns`` turns, turned at random, their points at equal
+    steps of angle, as spirals are usually drawn: dense near the middle, sparser outward."""
+    per, phase = n // arms, rng.uniform(0, 2 * np.pi)
+    t = start + np.linspace(0, 1, per) * turns * 2 * np.pi
+    return _parts(*[(np.c_[t * np.cos(t + phase + 2 * np.pi * i / arms), t * np.sin(t + phase + 2 * np.pi * i / arms)]
+                     + rng.normal(scale=noise, size=(per, 2)), i) for i in range(arms)])
+
+
 def _unequal_blobs(rng, n):
     sizes = (np.array([0.8, 0.1, 0.05, 0.03, 0.02]) * n).astype(int)
     centers = [(0, 0), (6, 1), (-5, 4), (2, -6), (-4, -5)]
@@ -619,6 +628,8 @@ SUITE = {
     "two close concentric arcs": _close_arcs,
     "three close parallel lines": _three_close_lines,
     "two close sine waves": _close_sine_waves,
+    # drawn on 5 December, after the engine was tuned: spirals as usually drawn, thinning outward
+    "three spirals at equal angle steps (312)": lambda r: _angle_step_spirals(r, 312),
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
