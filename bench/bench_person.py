@@ -253,6 +253,7 @@ def main():
         diagnostics_picture()
         diagnostics_picture("two bars and a blob (400)", IMAGES / "diagnostics_bridge.png")
         diagnostics_picture("three sparse spirals (312)", IMAGES / "diagnostics_spirals.png")
+        diagnostics_picture("three spirals at equal angle steps (312)", IMAGES / "diagnostics_angle_spirals.png")
         diagnostics_picture("five interlocking rings", IMAGES / "diagnostics_rings.png")
         diagnostics_picture("sparse smiley face (500)", IMAGES / "diagnostics_smiley.png")
         diagnostics_picture("blobs in 30% noise", IMAGES / "diagnostics_noise.png")
