@@ -91,3 +91,24 @@ def test_sparse_spirals_drawn_again_are_followed_along_their_arms():
         model = VisualClustering().fit(X)
         assert model.n_clusters_ >= 3
         assert adjusted_mutual_info_score(truth, model.labels_) >= 0.6
+
+
+def test_spirals_dense_at_their_middle_are_followed_round_their_tight_turns():
+    """Three spirals drawn at equal steps of angle, dense at the middle: over the 2 sigma window the tensor read their
+    inner turns as straight chords, whose density joined the arms' inner ends (one cluster on every draw); read over
+    a narrower window where the points are denser than the typical point's, each arm is a cluster."""
+    for draw in (None, 100, 101, 102):
+        X, truth = person_suite.load("three spirals at equal angle steps (312)", draw)
+        model = VisualClustering().fit(X)
+        assert model.n_clusters_ == 3
+        assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
+
+
+def test_the_window_narrows_only_where_the_points_are_denser():
+    """Four sparse stripes of even density keep the 2 sigma window everywhere (their chance clumps do not narrow it),
+    and a dense patch among them narrows it there."""
+    counts = _stripe_counts()
+    assert AlongStructure(counts, 8.0)._dense_share().max() == 0.0
+    counts[60:68, 60:68] += 3
+    share = AlongStructure(counts, 8.0)._dense_share()
+    assert share[64, 64] == 1.0 and share[10, 10] == 0.0

@@ -3,7 +3,7 @@
 Sparse stripes or spiral arms a few kernels apart blur into one under the
 isotropic kernel, yet each is dense along its length. Where the structure
 tensor is coherent (the gradient of the counts smoothed at ``GRADIENT_SCALE``
-x sigma, finer than the gap between stripes, averaged over 2 sigma), the
+x sigma, finer than the gap between stripes, averaged over ``WINDOW`` sigma), the
 counts are smoothed by a Gaussian ``LENGTH`` sigma long along the local
 orientation and ``WIDTH`` sigma wide across it: the gap between stripes
 stays deep and the kernel still holds many points. The kernel is one of
@@ -18,6 +18,12 @@ exactly whatever their slant (16 orientations everywhere kept every slant's
 valley under 0.44, but split iris's petals along their lattice's rows and
 sparse spirals at chance gaps). The kernels are applied in the Fourier domain
 (a Gaussian's transform is a Gaussian), on the counts' spectrum taken once.
+The window suits sparse points, whose orientation needs many of them; where
+the points are much denser than the typical point's (the middle of spirals
+drawn at equal steps of angle, where their turns are tightest), the kernels'
+orientation is read over a window down to half as wide: over the wide one,
+a tight turn reads as its chord, and the density along three such chords
+joined the arms' inner ends (one cluster on every draw).
 """
 
 from functools import cached_property
@@ -34,6 +40,9 @@ DOMINANT = 0.8  # the kernels turn to a dominant orientation whose resultant is 
 COHERENT = 0.4  # the structure is oriented where the structure tensor's coherence is above this
 LINES = 0.35  # most points lie on lines where their mean coherence is above this (the suite's lines 0.43-0.66, three
 # sparse spirals drawn again 0.36-0.46; its blobs, rings around blobs and real plots 0.12-0.32)
+WINDOW = 2.0  # the structure tensor is averaged over this many sigma...
+DENSER = (0.75, 0.65)  # ...the kernels' orientation over half of it where the typical point's density is this share of
+# the points' around (blended between the two): a spiral's dense inner turns 0.56-0.7, sparse stripes' clumps 0.73 up
 MIN_WIDTH = 2.0  # pixels: a narrower kernel across would sample single pixels
 
 
@@ -62,11 +71,49 @@ class AlongStructure:
 
     @cached_property
     def tensor(self):
-        """Coherence (0 to 1) and the orientation along the structure (radians, 0 to pi), per pixel."""
-        d_row, d_col = np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma))
-        cc, rr, rc = (ndimage.gaussian_filter(a, 2 * self.sigma) for a in (d_col * d_col, d_row * d_row, d_col * d_row))
-        coherence = np.hypot(cc - rr, 2 * rc) / (cc + rr + 1e-12)
-        return coherence, (0.5 * np.arctan2(2 * rc, cc - rr) + np.pi / 2) % np.pi  # the gradient runs across
+        """Coherence (0 to 1) and the orientation along the structure (radians, 0 to pi), per pixel, over the
+        ``WINDOW`` x sigma window."""
+        return _coherence_and_orientation(self._products(WINDOW * self.sigma))
+
+    @cached_property
+    def orientation(self):
+        """The orientation the kernels follow: the ``tensor``'s, read over half its window where the points around are
+        ``DENSER`` than the typical point's (a spiral's tight inner turns, which the wide window reads as chords)."""
+        position = -2 * np.log2(1 - self._dense_share() / 2)  # 0 to 2: windows of 1, 1/sqrt(2) and 1/2 of the tensor's
+        below = np.floor(position).astype(int)
+        share = position - below  # of the narrower window
+        blend = 0.0
+        for k in range(3):
+            weight = np.where(below == k, 1 - share, 0.0) + np.where(below + 1 == k, share, 0.0)
+            if weight.any():
+                blend = blend + weight[..., None] * self._products(WINDOW * self.sigma / np.sqrt(2) ** k)
+        return _coherence_and_orientation(blend)[1]
+
+    @cached_property
+    def _gradient(self):
+        return np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma))
+
+    def _products(self, window):
+        """The gradient products (d_col^2, d_row^2, d_col d_row) of the counts smoothed at ``GRADIENT_SCALE`` x sigma,
+        averaged over ``window`` pixels and divided by their trace: (rows, cols, 3)."""
+        d_row, d_col = self._gradient
+        products = np.stack([ndimage.gaussian_filter(a, window) for a in (d_col * d_col, d_row * d_row, d_col * d_row)], -1)
+        return products / (products[..., :2].sum(-1, keepdims=True) + 1e-12)
+
+    def _dense_share(self):
+        """Per pixel, 0 to 1: how far the points around are denser than the typical point's. Each point's density at
+        ``GRADIENT_SCALE`` x sigma is read as the typical one's share of it (at most 1, at least 1/2), averaged over
+        sigma weighted by the points: 0 where that mean is ``DENSER[0]`` or more, 1 where it is ``DENSER[1]`` or less
+        (a chance clump or two among sparse points keeps it near 1)."""
+        counts = self.counts.astype(np.float64)
+        if not counts.any():
+            return np.zeros(counts.shape)
+        local = ndimage.gaussian_filter(counts, GRADIENT_SCALE * self.sigma)
+        share = np.clip(np.average(local, weights=counts) / np.maximum(local, 1e-12), 0.5, 1.0)
+        weight = ndimage.gaussian_filter(counts, self.sigma)
+        around = np.where(weight > 0, ndimage.gaussian_filter(counts * share, self.sigma) / np.maximum(weight, 1e-12), 1.0)
+        first, last = DENSER
+        return np.clip((first - around) / (first - last), 0.0, 1.0)
 
     @cached_property
     def dominant(self):
@@ -86,7 +133,7 @@ class AlongStructure:
         spectrum = fft.rfft2(self.counts.astype(np.float64), shape)
         f_row, f_col = np.meshgrid(fft.fftfreq(shape[0]), fft.rfftfreq(shape[1]), indexing="ij")
         step = np.pi / ORIENTATIONS
-        position = ((self.tensor[1] - self.dominant) % np.pi) / step
+        position = ((self.orientation - self.dominant) % np.pi) / step
         below = np.floor(position).astype(int) % ORIENTATIONS
         above = (below + 1) % ORIENTATIONS
         share = position - np.floor(position)  # of the orientation above
@@ -104,3 +151,11 @@ class AlongStructure:
         """``density`` scaled so that, like the isotropic density at sigma, x 4 pi sigma^2 it is the number of points
         under the kernel (whose area is ``LENGTH`` x ``across`` / sigma of the isotropic one's): float32."""
         return (self.density * (LENGTH * self.across / self.sigma)).astype(np.float32)
+
+
+def _coherence_and_orientation(products):
+    """Coherence (0 to 1) and the orientation along the structure (radians, 0 to pi) from trace-divided gradient
+    products (``AlongStructure._products``)."""
+    cc, rr, rc = np.moveaxis(products, -1, 0)
+    coherence = np.hypot(cc - rr, 2 * rc) / (cc + rr + 1e-12)
+    return coherence, (0.5 * np.arctan2(2 * rc, cc - rr) + np.pi / 2) % np.pi  # the gradient runs across
