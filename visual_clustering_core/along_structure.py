@@ -73,21 +73,29 @@ class AlongStructure:
     def tensor(self):
         """Coherence (0 to 1) and the orientation along the structure (radians, 0 to pi), per pixel, over the
         ``WINDOW`` x sigma window."""
-        return _coherence_and_orientation(self._products(WINDOW * self.sigma))
+        return _coherence_and_orientation(self._wide)
 
     @cached_property
     def orientation(self):
         """The orientation the kernels follow: the ``tensor``'s, read over half its window where the points around are
         ``DENSER`` than the typical point's (a spiral's tight inner turns, which the wide window reads as chords)."""
-        position = -2 * np.log2(1 - self._dense_share() / 2)  # 0 to 2: windows of 1, 1/sqrt(2) and 1/2 of the tensor's
+        dense = self._dense_share()
+        if not dense.any():
+            return self.tensor[1]
+        position = -2 * np.log2(1 - dense / 2)  # 0 to 2: windows of 1, 1/sqrt(2) and 1/2 of the tensor's
         below = np.floor(position).astype(int)
         share = position - below  # of the narrower window
         blend = 0.0
         for k in range(3):
             weight = np.where(below == k, 1 - share, 0.0) + np.where(below + 1 == k, share, 0.0)
             if weight.any():
-                blend = blend + weight[..., None] * self._products(WINDOW * self.sigma / np.sqrt(2) ** k)
+                window = self._wide if k == 0 else self._products(WINDOW * self.sigma / np.sqrt(2) ** k)
+                blend = blend + weight[..., None] * window
         return _coherence_and_orientation(blend)[1]
+
+    @cached_property
+    def _wide(self):
+        return self._products(WINDOW * self.sigma)
 
     @cached_property
     def _gradient(self):
