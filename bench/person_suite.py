@@ -223,8 +223,11 @@ def _angle_step_spirals(rng, n, arms=3, start=1.5, turns=1.75, noise=0.05):
     steps of angle, as spirals are usually drawn: dense near the middle, sparser outward."""
     per, phase = n // arms, rng.uniform(0, 2 * np.pi)
     t = start + np.linspace(0, 1, per) * turns * 2 * np.pi
-    return _parts(*[(np.c_[t * np.cos(t + phase + 2 * np.pi * i / arms), t * np.sin(t + phase + 2 * np.pi * i / arms)]
-                     + rng.normal(scale=noise, size=(per, 2)), i) for i in range(arms)])
+    parts = []
+    for i in range(arms):
+        angle = t + phase + 2 * np.pi * i / arms
+        parts.append((np.c_[t * np.cos(angle), t * np.sin(angle)] + rng.normal(scale=noise, size=(per, 2)), i))
+    return _parts(*parts)
 
 
 def _unequal_blobs(rng, n):

@@ -83,11 +83,9 @@ class AlongStructure:
         if not dense.any():
             return self.tensor[1]
         position = -2 * np.log2(1 - dense / 2)  # 0 to 2: windows of 1, 1/sqrt(2) and 1/2 of the tensor's
-        below = np.floor(position).astype(int)
-        share = position - below  # of the narrower window
         blend = 0.0
         for k in range(3):
-            weight = np.where(below == k, 1 - share, 0.0) + np.where(below + 1 == k, share, 0.0)
+            weight = np.clip(1 - np.abs(position - k), 0.0, 1.0)  # the two nearest windows, linearly
             if weight.any():
                 window = self._wide if k == 0 else self._products(WINDOW * self.sigma / np.sqrt(2) ** k)
                 blend = blend + weight[..., None] * window
