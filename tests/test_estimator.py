@@ -7,7 +7,7 @@ from pathlib import Path
 import numpy as np
 import pytest
 from sklearn.base import clone
-from sklearn.datasets import load_wine, make_blobs
+from sklearn.datasets import load_digits, load_wine, make_blobs
 from sklearn.decomposition import PCA
 from sklearn.metrics import adjusted_mutual_info_score
 from sklearn.preprocessing import StandardScaler
@@ -446,6 +446,17 @@ def test_the_wine_cultivars_are_told_apart_in_a_pca_plot():
     model = VisualClustering().fit(X)
     assert model.n_clusters_ == 3
     assert adjusted_mutual_info_score(wine.target, model.labels_) >= 0.85
+
+
+def test_the_texture_of_a_dense_umap_plot_is_not_split():
+    """Real data: scikit-learn's digits, UMAP with 5 neighbours (the plot saved, as UMAP draws it a little differently
+    from machine to machine). Its islands clump at every scale; read at half of sigma (1.3 pixels), dips to half the
+    peak inside one digit's island split it: 18 clusters for 10 digits, AMI 0.84, before such dips were read finer
+    only where they are deep."""
+    X = np.load(Path(__file__).parent / "data" / "digits_umap_5_neighbours.npy")
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ <= 15
+    assert adjusted_mutual_info_score(load_digits().target, model.labels_) >= 0.86
 
 
 def test_sparse_stripes_are_no_longer_one_cluster():

@@ -47,7 +47,10 @@ from .along_structure import AlongStructure
 from .blob_pairs import BlobPairs
 from .dip_tests import (
     COARSE_SCALES,
+    DEEP,
     DEEP_SHARE,
+    FINE,
+    FINEST,
     SPECK,
     CoarseScales,
     Corridor,
@@ -168,7 +171,12 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     finer scale alone off oriented structure (groups of a few dozen points are
     split where a person sees their gap; a large group's fringe, whose many
     bumps would pass so weak a test by chance, is not, nor is a stripe at a
-    chance gap). A gap thinner than the kernel (squares of uniform points a few
+    chance gap). Where the finer scale is under ``FINEST`` pixels (a dense plot,
+    whose kernel holds its 50 points in a few pixels), it reads the points'
+    texture: the islands of a UMAP or t-SNE plot clump at every scale and dip
+    to half their peak where a person sees one island, so a dip at sigma is
+    tested finer there only when it is below ``DEEP`` of the lower peak (two
+    islands a gap of a few points parts). A gap thinner than the kernel (squares of uniform points a few
     pixels apart) leaves no dip at sigma: two compact groups each holding
     ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
     larger's, whose pass is on no ridge, are tested at the finer scale whatever
@@ -226,6 +234,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     corridor = Corridor(counts, sigma, regions)
     profile = Profile(counts, sigma, regions)
     neck = Neck(regions)
+    textured = FINE * sigma < FINEST  # the finer scale would read the points' texture
 
     firm = set()  # (lower, upper, their basins): pairs of groups, as they stand, decided at a higher pass
     order = np.argsort(-passes, kind="stable")
@@ -253,7 +262,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
             continue
         if below and neck.narrow(members[lower], members[upper], points, scales.typical):
             continue
-        dip = ((finer or small) and resolved
+        texture = below and textured and level >= DEEP * top  # only a deep dip is read finer on a dense plot
+        dip = ((finer or small) and resolved and not texture
                and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
                             significance, evidence, points, scales.typical, deep_only=not finer))
         dip = dip or ((finer or level < persistence * top)
