@@ -558,10 +558,65 @@ def _close_sine_waves(rng):
     return _parts(*[(np.c_[x[i], np.sin(x[i]) + 0.25 * i + rng.normal(0, 0.03, 1000)], i) for i in range(2)])
 
 
+def _square_sides(rng, per_side, centre, half, width):
+    """The outline of a square of half-side ``half``, ``per_side`` points on each side."""
+    corners = np.asarray(centre, float) + half * np.array([(-1, -1), (1, -1), (1, 1), (-1, 1)], float)
+    return np.concatenate([_band(rng, per_side, corners[i], corners[(i + 1) % 4], width) for i in range(4)])
+
+
 def _square_outline(rng):
     """The outline of a square drawn by 200 points, 50 a side: one shape."""
-    corners = np.array([(0, 0), (3, 0), (3, 3), (0, 3)], float)
-    return _parts(*[(_band(rng, 50, corners[i], corners[(i + 1) % 4], 0.04), 0) for i in range(4)])
+    return _parts((_square_sides(rng, 50, (1.5, 1.5), 1.5, 0.04), 0))
+
+
+def _nested_squares(rng):
+    """Three concentric square outlines of 500 points each, half-sides 0.5, 1 and 1.5: the outer ones sparser."""
+    return _parts(*[(_square_sides(rng, 125, (0, 0), half, 0.03), i) for i, half in enumerate((0.5, 1.0, 1.5))])
+
+
+def _combs(rng, teeth=4):
+    """Two combs of 1,000 points facing each other, their teeth interleaved 0.5 apart, 0.6 short of the other's
+    spine."""
+    parts = []
+    for comb, (spine, tips, shift) in enumerate(((0.0, 2.4, 0.0), (3.0, 0.6, 0.5))):
+        xs = shift + np.arange(teeth)
+        segments = [((xs[0], spine), (xs[-1], spine))] + [((x, spine), (x, tips)) for x in xs]
+        parts.append((np.concatenate([_band(rng, 200, a, b, 0.04) for a, b in segments]), comb))
+    return _parts(*parts)
+
+
+def _wavy_trajectories(rng, k=4, per=500):
+    """``k`` wavy paths side by side, 1.2 apart, each a sine of amplitude 0.3 at its own frequency and phase."""
+    parts = []
+    for i in range(k):
+        t = rng.uniform(0, 1, per)
+        wave = 0.3 * np.sin(2 * np.pi * (t * (1 + 0.5 * i) + rng.uniform()))
+        parts.append((np.c_[4 * t, 1.2 * i + wave] + rng.normal(scale=0.04, size=(per, 2)), i))
+    return _parts(*parts)
+
+
+def _closed_chain(rng, k=8, per=300):
+    """``k`` Gaussians of sd 0.28 around a circle of radius 2, each 5.5 sd from its neighbours."""
+    angles = 2 * np.pi * np.arange(k) / k
+    return _parts(*[(_gauss(rng, per, (2 * np.cos(a), 2 * np.sin(a)), 0.28), i) for i, a in enumerate(angles)])
+
+
+def _interlocked_cs(rng):
+    """A C of radius 1 open to the right and a small C of radius 0.45 open to the left inside its mouth."""
+    return _parts((_arc(rng, 1_066, (0, 0), 1.0, 0.7, 2 * np.pi - 1.4, width=0.05), 0),
+                  (_arc(rng, 533, (0.95, 0), 0.45, np.pi + 1.0, 2 * np.pi - 2.0, width=0.05), 1))
+
+
+def _ring_round_sparse_disc(rng):
+    """A thin ring of 1,600 points around a disc of 400 uniform points, 0.4 between them."""
+    radius = 1.1 * np.sqrt(rng.uniform(0, 1, 400))
+    angle = rng.uniform(0, 2 * np.pi, 400)
+    return _parts((_arc(rng, 1_600, radius=1.5, width=0.05), 0), (np.c_[radius * np.cos(angle), radius * np.sin(angle)], 1))
+
+
+def _unequal_lines(rng):
+    """Three parallel lines 0.4 apart holding 1,080, 540 and 180 points."""
+    return _parts(*[(_band(rng, size, (0, 0.4 * i), (4, 0.4 * i), 0.03), i) for i, size in enumerate((1_080, 540, 180))])
 
 
 def _separated_gaussians(rng, k, n, extent, min_distance, sd):
@@ -633,6 +688,14 @@ SUITE = {
     "two close sine waves": _close_sine_waves,
     # drawn on 5 December, after the engine was tuned: spirals as usually drawn, thinning outward
     "three spirals at equal angle steps (312)": lambda r: _angle_step_spirals(r, 312),
+    # drawn on 5 December (a second time), after the engine was tuned: outlines, combs, paths, a closed chain
+    "three nested square outlines": _nested_squares,
+    "two interleaved combs": _combs,
+    "four wavy paths side by side": _wavy_trajectories,
+    "a closed chain of 8 Gaussians": _closed_chain,
+    "a small C in a large C's mouth": _interlocked_cs,
+    "a ring round a sparse disc": _ring_round_sparse_disc,
+    "three lines of unequal density": _unequal_lines,
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
