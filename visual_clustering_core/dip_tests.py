@@ -19,7 +19,7 @@ from .raster import kernel_points
 
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
-FINEST = 2.0  # pixels: at a finer scale than this, a dense plot's texture dips like a gap (below)
+FINEST = 2.0  # pixels: a finer scale reads a dense plot's texture, so there only a dip below DEEP at sigma is read
 COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
 BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales,
 DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak, neither group is a speck

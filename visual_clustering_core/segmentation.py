@@ -176,8 +176,8 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     texture: the islands of a UMAP or t-SNE plot clump at every scale and dip
     to half their peak where a person sees one island, so a dip at sigma is
     tested finer there only when it is below ``DEEP`` of the lower peak (two
-    islands a gap of a few points parts). A gap thinner than the kernel (squares of uniform points a few
-    pixels apart) leaves no dip at sigma: two compact groups each holding
+    islands a gap of a few points parts). A gap thinner than the kernel
+    (squares of uniform points a few pixels apart) leaves no dip at sigma: two compact groups each holding
     ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
     larger's, whose pass is on no ridge, are tested at the finer scale whatever
     the pass at sigma; groups holding ``SMALL`` kernels' points (blobs no larger
