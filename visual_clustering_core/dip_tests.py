@@ -19,13 +19,13 @@ from .raster import kernel_points
 
 COARSE_SCALES = np.sqrt(2.0) ** np.arange(5)  # 1 to 4: multiples of sigma a sparse group's dip is tested at
 FINE = 0.5  # a dip between compact groups is tested again at this fraction of sigma...
-FINEST = 2.0  # pixels: a finer scale reads a dense plot's texture, so there only a dip below DEEP at sigma is read
 COMPACT = 8.0  # ...when each group's area is at most this many times its squared thickness (a disc: pi)
 BOTH_SCALES = 2 / 3  # ...and is significant there alone, or at this fraction of the significance at both scales,
 DEEP = 0.4  # ...or, where the fine dip is below this fraction of the lower peak, neither group is a speck
 DEEP_SHARE = 0.1  # and the smaller holds at least this fraction of the larger's points,
 DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
 DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
+FINEST = 2.0  # pixels: finer scales and bands read a dense plot's texture; only a dip below DEEP at sigma is read there
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
 NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
 CORRIDOR = (0.5, 0.25)  # the bands along a boundary tested for a corridor of few points: these many sigma either side

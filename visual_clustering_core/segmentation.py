@@ -175,8 +175,9 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     whose kernel holds its 50 points in a few pixels), it reads the points'
     texture: the islands of a UMAP or t-SNE plot clump at every scale and dip
     to half their peak where a person sees one island, so a dip at sigma is
-    tested finer there only when it is below ``DEEP`` of the lower peak (two
-    islands a gap of a few points parts). A gap thinner than the kernel
+    tested finer there (at ``FINE`` x sigma, or along the boundary by
+    ``Corridor``, whose bands are as thin) only when it is below ``DEEP`` of the
+    lower peak (two islands a gap of a few points parts). A gap thinner than the kernel
     (squares of uniform points a few pixels apart) leaves no dip at sigma: two compact groups each holding
     ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
     larger's, whose pass is on no ridge, are tested at the finer scale whatever
@@ -266,7 +267,7 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         dip = ((finer or small) and resolved and not texture
                and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
                             significance, evidence, points, scales.typical, deep_only=not finer))
-        dip = dip or ((finer or level < persistence * top)
+        dip = dip or (not texture and (finer or level < persistence * top)
                       and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
                                          scales.typical))
         near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
