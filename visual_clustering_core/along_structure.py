@@ -96,8 +96,13 @@ class AlongStructure:
         return self._products(WINDOW * self.sigma)
 
     @cached_property
+    def _fine(self):
+        """The counts smoothed at ``GRADIENT_SCALE`` x sigma (float64)."""
+        return ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma)
+
+    @cached_property
     def _gradient(self):
-        return np.gradient(ndimage.gaussian_filter(self.counts.astype(np.float64), GRADIENT_SCALE * self.sigma))
+        return np.gradient(self._fine)
 
     def _products(self, window):
         """The gradient products (d_col^2, d_row^2, d_col d_row) of the counts smoothed at ``GRADIENT_SCALE`` x sigma,
@@ -114,7 +119,7 @@ class AlongStructure:
         counts = self.counts.astype(np.float64)
         if not counts.any():
             return np.zeros(counts.shape)
-        local = ndimage.gaussian_filter(counts, GRADIENT_SCALE * self.sigma)
+        local = self._fine
         share = np.clip(np.average(local, weights=counts) / np.maximum(local, 1e-12), 0.5, 1.0)
         weight = ndimage.gaussian_filter(counts, self.sigma)
         around = np.where(weight > 0, ndimage.gaussian_filter(counts * share, self.sigma) / np.maximum(weight, 1e-12), 1.0)

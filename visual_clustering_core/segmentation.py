@@ -177,10 +177,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     to half their peak where a person sees one island, so a dip at sigma is
     tested finer there (at ``FINE`` x sigma, or along the boundary by
     ``Corridor``, whose bands are as thin) only when it is below ``DEEP`` of the
-    lower peak (two islands a gap of a few points parts). A gap thinner than the kernel
-    (squares of uniform points a few pixels apart) leaves no dip at sigma: two compact groups each holding
-    ``THIN_GAP`` typical kernels' points, the smaller ``DEEP_SHARE`` of the
-    larger's, whose pass is on no ridge, are tested at the finer scale whatever
+    lower peak (two islands a gap of a few points parts). A gap thinner than
+    the kernel (squares of uniform points a few pixels apart) leaves no dip at
+    sigma: two compact groups each holding ``THIN_GAP`` typical kernels'
+    points, the smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are tested at the finer scale whatever
     the pass at sigma; groups holding ``SMALL`` kernels' points (blobs no larger
     than the kernel, which blurs them into one) are, for a deep dip only. A
     pass below ``persistence`` whose dip is not significant for one kernel's
@@ -264,12 +264,13 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
         if below and neck.narrow(members[lower], members[upper], points, scales.typical):
             continue
         texture = below and textured and level >= DEEP * top  # only a deep dip is read finer on a dense plot
-        dip = ((finer or small) and resolved and not texture
-               and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
-                            significance, evidence, points, scales.typical, deep_only=not finer))
-        dip = dip or (not texture and (finer or level < persistence * top)
-                      and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
-                                         scales.typical))
+        dip = not texture and (
+            ((finer or small) and resolved
+             and fine.dip(members[lower], members[upper], top_pixel[highest[lower]], top_pixel[highest[upper]], deep,
+                          significance, evidence, points, scales.typical, deep_only=not finer))
+            or ((finer or level < persistence * top)
+                and corridor.empty(members[lower], members[upper], min(RIDGE_PERSISTENCE, deep), significance,
+                                   scales.typical)))
         near = top_pixel[a if ra == lower else b]  # the peak of the lower group's basin at the pass
         if dip and profile.valley(members[lower], members[upper], near, pixel, persistence):
             continue
