@@ -326,3 +326,15 @@ def test_two_discs_joined_by_a_thin_bridge_meet_at_a_narrow_neck():
         neck = Neck(Regions(regions))
         assert neck.narrow([1], [2], points=(300, 300), typical=50) == narrow, f"width {width}"
     assert not neck.narrow([1], [2], points=(300, 30), typical=50)  # a speck off a blob is no blob
+
+
+def test_a_thick_group_meets_a_thin_one_at_a_neck_as_wide_as_the_thin_one():
+    """A disc of radius 30 (the lower group) joined to a band 9 pixels wide by a bridge as wide: no neck for the band,
+    one for the disc, which is the group the merge would take in."""
+    area = _disc((100, 120), (50, 40), 30)
+    area[10:91, 100:109] = True
+    area[46:55, 70:100] = True
+    regions = np.where(area, np.where(np.arange(120) < 85, 1, 2), 0).astype(np.int32)
+    neck = Neck(Regions(regions))
+    assert neck.narrow([1], [2], points=(300, 300), typical=50)
+    assert not neck.narrow([2], [1], points=(300, 300), typical=50)

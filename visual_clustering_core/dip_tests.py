@@ -27,7 +27,7 @@ DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
 DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
 FINEST = 2.0  # pixels: finer scales and bands read a dense plot's texture; only a dip below DEEP at sigma is read there
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
-NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them
+NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the lower group's thickness parts them
 CORRIDOR = (0.5, 0.25)  # the bands along a boundary tested for a corridor of few points: these many sigma either side
 CURVE = 0.5  # the boundary a curved profile is read across is smoothed at this fraction of the smaller group's radius
 PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
@@ -236,14 +236,15 @@ class Neck:
         return ndimage.maximum(self.regions.depth, labels, np.arange(int(labels.max()) + 1))
 
     def narrow(self, lower, upper, points, typical):
-        """Whether two groups (lists of region ids) of ``points`` (the two counts), each holding a typical kernel's
-        (``typical``) at least, meet where the area is narrower than ``NECK`` of the thinner one's thickness: the
-        widest place along their boundary is that far from the area's edge."""
+        """Whether two groups (lists of region ids, the lower first) of ``points`` (the two counts), each holding a
+        typical kernel's (``typical``) at least, meet where the area is narrower than ``NECK`` of the lower one's
+        thickness: the widest place along their boundary is that far from the area's edge. The lower group's, as it is
+        the one that would be taken in: a sparse disc the network's area joins to the dense thin ring around it by a
+        bridge as wide as the ring meets it at a neck."""
         if min(points) < typical:
             return False
         box, _, _, edge = self.regions.boundary(lower, upper)
-        thinner = min(self.thickness[lower].max(), self.thickness[upper].max())
-        return edge.any() and self.regions.depth[box][edge].max() < NECK * thinner
+        return edge.any() and self.regions.depth[box][edge].max() < NECK * self.thickness[lower].max()
 
 
 def meeting(inside_a, inside_b):
