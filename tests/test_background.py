@@ -164,6 +164,15 @@ def test_a_few_stragglers_within_the_plot_are_no_scatter():
     assert labels.max() == 2 and adjusted_mutual_info_score(y, labels) >= 0.98
 
 
+def test_two_far_points_of_a_gaussians_tail_make_no_scatter_of_its_outskirts():
+    """Half of one Gaussian's 1,000 points, drawn again: two of them lie beyond 6 sigma of its core, where a thinning
+    tail would put 0.06; read as a flat scatter, 83 of its outskirts were noise."""
+    X, _ = person_suite.load("one Gaussian", 2)
+    X = X[np.random.default_rng(0).permutation(len(X))[: len(X) // 2]]
+    labels = VisualClustering().fit_predict(X)
+    assert labels.max() == 0 and (labels < 0).sum() == 0
+
+
 def _blob_in_halo(seed, halo_points):
     """300 points of a Gaussian blob inside a uniform disc ten times its standard deviation wide (the halo, a little
     off its centre, like the right part of the classic "compound" set): the points and which are the halo's."""

@@ -60,6 +60,8 @@ CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at le
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
 SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
+FLAT_POINTS = 5  # fewer points beyond a cluster's ring are its tail's stragglers, however few a thinned band predicts
+# there (a Gaussian of 500 points put 2 where 0.06 were due: as unlikely as 2.9 sd under so crude a model of its tail)
 ASIDE = 0.5  # a scatter whose centre lies this many of its RMS radii off a cluster's core is no halo of the core...
 ASIDE_SPREAD = 3.0  # ...where its points sit in under this many times its count per pixel (a cloud, not a line)
 
@@ -114,14 +116,14 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
     cluster's box that is its own or no cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a
     spray's points, and another cluster's pixels or the empty margins hold none of its points), those points lie
     evenly (their density under ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring
-    the band cuts across) and go on beyond ``RING[1]`` sigma (they hold more points there than the band ``RING``
-    sigma beyond the core would put there thinned ``STANDOUT`` times, as unlikely by chance as ``SURE`` standard
-    deviations: flat, not a spray or a blob's tail that thins out), or lie aside (``SCATTER_POINTS`` of them or more
-    beyond ``RING[1]`` sigma, their centre ``ASIDE`` of their RMS radius or more off the core's peak, and their
-    density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits in off its middle, not the
-    core's own halo, however it thins), the points off the core sitting in under ``MIXED`` times the band's density
-    are the scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms). Scatters that clusters
-    touching each other took in are one."""
+    the band cuts across) and go on beyond ``RING[1]`` sigma (``FLAT_POINTS`` of them or more there, more than
+    the band ``RING`` sigma beyond the core would put there thinned ``STANDOUT`` times, as unlikely by chance as
+    ``SURE`` standard deviations: flat, not a spray or a blob's tail that thins out), or lie aside
+    (``SCATTER_POINTS`` of them or more beyond ``RING[1]`` sigma, their centre ``ASIDE`` of their RMS radius or more
+    off the core's peak, and their density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits
+    in off its middle, not the core's own halo, however it thins), the points off the core sitting in under ``MIXED``
+    times the band's density are the scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms).
+    Scatters that clusters touching each other took in are one."""
     taken = {}  # cluster -> (its points that are the scatter's, the scatter's points per pixel, whether it lies aside)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:
@@ -141,7 +143,8 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
         off = band | beyond
         level, spread = (own[part].sum() / max(np.count_nonzero(part & measured), 1) for part in (band, off))
         thinned = level * np.count_nonzero(beyond & measured) / STANDOUT  # the points beyond, were they a tail
-        flat = pdtrc(own[beyond].sum() - 1, thinned) < ndtr(-SURE)  # P(as many or more) under a thinning tail
+        # P(as many or more) under a thinning tail
+        flat = own[beyond].sum() >= FLAT_POINTS and pdtrc(own[beyond].sum() - 1, thinned) < ndtr(-SURE)
         aside = own[beyond].sum() >= SCATTER_POINTS and _off_centre(np.where(off, own, 0), top) >= ASIDE
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
