@@ -328,13 +328,18 @@ def test_two_discs_joined_by_a_thin_bridge_meet_at_a_narrow_neck():
     assert not neck.narrow([1], [2], points=(300, 30), typical=50)  # a speck off a blob is no blob
 
 
-def test_a_thick_group_meets_a_thin_one_at_a_neck_as_wide_as_the_thin_one():
+def test_a_thick_group_meets_a_thin_one_by_its_side_at_a_neck_as_wide_as_the_thin_one():
     """A disc of radius 30 (the lower group) joined to a band 9 pixels wide by a bridge as wide: no neck for the band,
-    one for the disc, which is the group the merge would take in."""
-    area = _disc((100, 120), (50, 40), 30)
+    one for the disc, which is the group the merge would take in; a disc of radius 20 in the band's place, not half
+    as thick as the other, is judged as the thinner: a bridge twice as wide is no neck for it."""
+    area = _disc((100, 150), (50, 40), 30)
     area[10:91, 100:109] = True
     area[46:55, 70:100] = True
-    regions = np.where(area, np.where(np.arange(120) < 85, 1, 2), 0).astype(np.int32)
+    regions = np.where(area, np.where(np.arange(150) < 85, 1, 2), 0).astype(np.int32)
     neck = Neck(Regions(regions))
     assert neck.narrow([1], [2], points=(300, 300), typical=50)
     assert not neck.narrow([2], [1], points=(300, 300), typical=50)
+    area = _disc((100, 150), (50, 40), 30) | _disc((100, 150), (50, 118), 20)
+    area[42:59, 70:100] = True  # 17 pixels wide: narrower than a third of 30, not of 20
+    regions = np.where(area, np.where(np.arange(150) < 85, 1, 2), 0).astype(np.int32)
+    assert not Neck(Regions(regions)).narrow([1], [2], points=(300, 300), typical=50)

@@ -27,7 +27,8 @@ DEEP_BOTH_SCALES = 1 / 2  # at this fraction at both scales,
 DEEP_FINE = 0.8  # or, off oriented structure, at this fraction at the finer scale alone
 FINEST = 2.0  # pixels: finer scales and bands read a dense plot's texture; only a dip below DEEP at sigma is read there
 SPECK = 1 / 3  # a small area component near a larger group, holding fewer than this of a typical kernel's points, is a speck
-NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the lower group's thickness parts them
+NECK = 1 / 3  # a deep pass where the area is narrower than this fraction of the thinner group's thickness parts them,
+SIDE = 2.0  # or of the lower group's, where it is this many times as thick as the other (a thin line met by its side)
 CORRIDOR = (0.5, 0.25)  # the bands along a boundary tested for a corridor of few points: these many sigma either side
 CURVE = 0.5  # the boundary a curved profile is read across is smoothed at this fraction of the smaller group's radius
 PROFILE_POINTS = 20  # a profile whose peak's bin holds fewer points is no measure of a valley
@@ -237,14 +238,17 @@ class Neck:
 
     def narrow(self, lower, upper, points, typical):
         """Whether two groups (lists of region ids, the lower first) of ``points`` (the two counts), each holding a
-        typical kernel's (``typical``) at least, meet where the area is narrower than ``NECK`` of the lower one's
-        thickness: the widest place along their boundary is that far from the area's edge. The lower group's, as it is
-        the one that would be taken in: a sparse disc the network's area joins to the dense thin ring around it by a
-        bridge as wide as the ring meets it at a neck."""
+        typical kernel's (``typical``) at least, meet where the area is narrower than ``NECK`` of the thinner one's
+        thickness: the widest place along their boundary is that far from the area's edge. Of the lower one's where it
+        is ``SIDE`` times as thick as the upper, the group the merge would take in: a sparse disc the network's area
+        joins to the dense thin ring round it, by a bridge as wide as the ring, meets the ring by its side; that is
+        no narrowing of the ring, but is of the disc."""
         if min(points) < typical:
             return False
         box, _, _, edge = self.regions.boundary(lower, upper)
-        return edge.any() and self.regions.depth[box][edge].max() < NECK * self.thickness[lower].max()
+        own, other = self.thickness[lower].max(), self.thickness[upper].max()
+        measure = own if own >= SIDE * other else min(own, other)
+        return edge.any() and self.regions.depth[box][edge].max() < NECK * measure
 
 
 def meeting(inside_a, inside_b):

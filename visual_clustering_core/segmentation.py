@@ -185,9 +185,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     than the kernel, which blurs them into one) are, for a deep dip only. A
     pass below ``persistence`` whose dip is not significant for one kernel's
     points keeps two groups apart where the area there is narrower than
-    ``NECK`` of the lower group's thickness (``Neck``); so does a band
-    along their whole boundary that holds fewer than ``RIDGE_PERSISTENCE`` of
-    the points the lower group's spread would put there, significantly
+    ``NECK`` of the thinner group's thickness, or the lower's where a thin
+    line meets it by its side (``Neck``); so does a band along their whole
+    boundary that holds fewer than ``RIDGE_PERSISTENCE`` of the points the
+    lower group's spread would put there, significantly
     (``Corridor``), tested wherever the pass is below ``persistence`` (on a
     thin line too: stretched, the arms of a spiral run closer than their
     steps) and between compact groups with no dip at sigma (a channel
