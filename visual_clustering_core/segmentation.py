@@ -180,9 +180,10 @@ def merge_basins(basins, n, density, sigma, counts, persistence=PERSISTENCE, sig
     lower peak (two islands a gap of a few points parts). A gap thinner than
     the kernel (squares of uniform points a few pixels apart) leaves no dip at
     sigma: two compact groups each holding ``THIN_GAP`` typical kernels'
-    points, the smaller ``DEEP_SHARE`` of the larger's, whose pass is on no ridge, are tested at the finer scale whatever
-    the pass at sigma; groups holding ``SMALL`` kernels' points (blobs no larger
-    than the kernel, which blurs them into one) are, for a deep dip only. A
+    points, the smaller ``DEEP_SHARE`` of the larger's, whose pass is on no
+    ridge, are tested at the finer scale whatever the pass at sigma; groups
+    holding ``SMALL`` kernels' points (blobs no larger than the kernel, which
+    blurs them into one) are, for a deep dip only. A
     pass below ``persistence`` whose dip is not significant for one kernel's
     points keeps two groups apart where the area there is narrower than
     ``NECK`` of the thinner group's thickness, or the lower's where a thin
