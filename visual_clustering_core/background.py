@@ -64,6 +64,11 @@ FLAT_POINTS = 5  # fewer points beyond a cluster's ring are its tail's straggler
 # there (a Gaussian of 500 points put 2 where 0.06 were due: as unlikely as 2.9 sd under so crude a model of its tail)
 ASIDE = 0.5  # a scatter whose centre lies this many of its RMS radii off a cluster's core is no halo of the core...
 ASIDE_SPREAD = 3.0  # ...where its points sit in under this many times its count per pixel (a cloud, not a line)
+SPIKE = 9.0  # a core standing out this many times from the points off it is a tight blob, no spread group's own peak
+# (2.7 to 4.2 times in the suite's Gaussians): its halo, were it its own, would centre on it (0.02 to 0.10 of its RMS
+# radius off in the cored blobs), so it lies aside from a cloud already at...
+ASIDE_SPIKE = 0.3  # ...this many of the cloud's RMS radii off its middle (0.40 for a tight blob at 0.5, the cloud's other
+# side taken by another blob)
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -120,7 +125,7 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
     the band ``RING`` sigma beyond the core would put there thinned ``STANDOUT`` times, as unlikely by chance as
     ``SURE`` standard deviations: flat, not a spray or a blob's tail that thins out), or lie aside
     (``SCATTER_POINTS`` of them or more beyond ``RING[1]`` sigma, their centre ``ASIDE`` of their RMS radius or more
-    off the core's peak, and their density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits
+    off the core's peak, ``ASIDE_SPIKE`` where the core stands out ``SPIKE`` times from them, and their density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits
     in off its middle, not the core's own halo, however it thins), the points off the core sitting in under ``MIXED``
     times the band's density are the scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms).
     Scatters that clusters touching each other took in are one."""
@@ -145,9 +150,10 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
         thinned = level * np.count_nonzero(beyond & measured) / STANDOUT  # the points beyond, were they a tail
         # P(as many or more) under a thinning tail
         flat = own[beyond].sum() >= FLAT_POINTS and pdtrc(own[beyond].sum() - 1, thinned) < ndtr(-SURE)
-        aside = own[beyond].sum() >= SCATTER_POINTS and _off_centre(np.where(off, own, 0), top) >= ASIDE
         at_points = (density[box] * own)[off].sum() / own[off].sum()
         core_level = _typical_density(core.astype(np.int32), counts[box], density[box])[1]
+        off_by = ASIDE_SPIKE if core_level >= SPIKE * at_points else ASIDE
+        aside = own[beyond].sum() >= SCATTER_POINTS and _off_centre(np.where(off, own, 0), top) >= off_by
         if (((flat and at_points < MIXED * spread) or (aside and at_points < ASIDE_SPREAD * spread))
                 and core_level >= STANDOUT * at_points and kernel_points(MIXED * level, sigma) >= 1):
             thin = np.zeros(clusters.shape, bool)
