@@ -202,6 +202,17 @@ def test_a_sparse_zigzag_broken_at_a_corner_is_one_line(zigzag):
     assert np.all(truth[labels == held.argmax()] == zigzag)
 
 
+@pytest.mark.parametrize("draw", [None, 101])
+def test_a_sparse_zigzags_leg_too_short_to_be_a_line_meets_the_next_at_its_corner(draw):
+    """The middle sparse zigzag's first leg is a piece too short to be a line, a stub, which joined only a line heading
+    straight for it: its corner with the next leg parted them (4 clusters, AMI 0.93; draw 101 5 clusters, 0.85). A stub
+    spanning 3 of its widths has ends along its principal axis, which meet a line's end as wide at a corner."""
+    X, truth = person_suite.load("three sparse zigzags (400)", draw)
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 3
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.95
+
+
 @pytest.mark.parametrize("name, degrees", [("two spirals", 45), ("a sparse square outline (200)", 0)])
 def test_a_curved_or_bent_stub_is_measured_along_itself(name, degrees):
     """A stub's points are weighed against the line's points per length over its extent along the line's heading or

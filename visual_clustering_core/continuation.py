@@ -42,7 +42,11 @@ fewer; the tails of two elongated blobs, hundreds fewer, do not run on),
 the pieces hold within ``SAME`` times each other's points per length (one
 line through its corner, not two lines meeting), and they continue as above
 but for the S-bend test: fitted over the bend, a corner's ends turn by
-chance.
+chance. A stub spanning ``ELONGATED`` of its widths has an end where its
+principal axis leaves it, which meets a line's end as wide (within
+``STUB_WIDTH`` times) at a corner on those terms (a sparse zigzag's leg
+too short to be a line); never straight on (two blobs the watershed parts
+are stubs end to end) nor another stub's.
 """
 
 import numpy as np
@@ -66,6 +70,7 @@ BEHIND = 0.5  # and their headings cross ahead of both, or this many widths behi
 ALONE = 2.5  # no third line end lies within this many widths of their middle (more than CORNER_GAP reaches),
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
+ELONGATED = 3.0  # a stub spanning this many of its widths along its principal axis has two ends there
 _RARE = float(ndtr(-SIGNIFICANCE))  # a Poisson count's tail as rare as a normal's SIGNIFICANCE sd below its mean
 
 
@@ -77,8 +82,10 @@ def join_continued_lines(areas, counts, sigma, parted=None):
     parted = np.zeros(int(areas.max()) + 1, np.int32) if parted is None else parted
     pieces = list(_pieces(areas))
     ends = _line_ends(pieces, counts)
-    line_ends = list(ends)  # those appended beyond them are line ends carried on through a stub, from its far side
     stubs = _stubs(pieces, ends, counts)
+    n_lines = len(ends)
+    ends += _stub_ends(stubs)  # they meet line ends at corners only
+    line_ends = list(ends)  # those appended beyond them are line ends carried on through a stub, from its far side
     chains = [{end[0]} for end in ends]  # the clusters each end's line has come through
     candidates = []  # (turn, end, the other end or None for a stub, the other's cluster)
     tested = set()
@@ -90,12 +97,17 @@ def join_continued_lines(areas, counts, sigma, parted=None):
             if parted[ends[i][0]] and parted[ends[i][0]] == parted[ends[j][0]]:
                 continue
             tested.add((min(i, j), max(i, j)))
+            stub_ends = [k for k in (i, j) if n_lines <= k < len(line_ends)]
+            widths = ends[i][2], ends[j][2]
+            if len(stub_ends) == 2 or (stub_ends and max(widths) > STUB_WIDTH * min(widths)):
+                continue  # a stub's end meets a line's end as wide, within STUB_WIDTH times, or none
             turn = deviation(ends[i][1], ends[j][1])
-            straight = turn <= STRAIGHT
-            corner = not straight and max(i, j) < len(line_ends) and turn <= CORNER and _corner(counts, line_ends, i, j)
+            straight = turn <= STRAIGHT and not stub_ends
+            corner = (not straight and max(i, j) < len(line_ends) and turn <= CORNER
+                      and _corner(counts, *_at_corner(line_ends, n_lines, i, j)))
             if (straight or corner) and _continues(areas, counts, sigma, ends[i], ends[j], s_bends=straight):
                 candidates.append((turn, i, j, ends[j][0]))
-        for stub, pixels, *size in stubs:
+        for stub, pixels, *size in stubs if not n_lines <= i < len(line_ends) else ():
             if stub in chains[i] or not _stub_of(ends[i], pixels, *size):
                 continue
             facing = _stub_end(ends[i][1][0], pixels)
@@ -150,6 +162,29 @@ def _line_ends(pieces, counts):
             for end, tangent, curvature in found:
                 ends.append((cluster, (end + offset, tangent, curvature), width, per_length))
     return ends
+
+
+def _stub_ends(stubs):
+    """(cluster, (end, heading, curvature 0), width, points per length) of each end of each stub (``_stubs``) spanning
+    ``ELONGATED`` of its widths or more: where its principal axis through its centre leaves it, heading out along it."""
+    ends = []
+    for cluster, pixels, width, points, length in stubs:
+        if length < ELONGATED * width or len(pixels) < 3:
+            continue
+        centre = pixels.mean(0)
+        axis = np.linalg.eigh(np.cov(pixels.T))[1][:, 1]
+        along = (pixels - centre) @ axis
+        for heading, reach in ((axis, along.max()), (-axis, -along.min())):
+            ends.append((cluster, (centre + reach * heading, heading, 0.0), width, points / length))
+    return ends
+
+
+def _at_corner(line_ends, n_lines, i, j):
+    """``_corner``'s ends and the indices of ends i and j among them: the lines' ends and, of the stubs' (those from
+    ``n_lines`` on), i's and j's alone (a stub's end is no third end at another pair's corner)."""
+    own = [k for k in (i, j) if k >= n_lines]
+    pool = line_ends[:n_lines] + [line_ends[k] for k in own]
+    return pool, *(k if k < n_lines else n_lines + own.index(k) for k in (i, j))
 
 
 def _corner(counts, ends, i, j):
