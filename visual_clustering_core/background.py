@@ -67,8 +67,8 @@ ASIDE_SPREAD = 3.0  # ...where its points sit in under this many times its count
 SPIKE = 9.0  # a core standing out this many times from the points off it is a tight blob, no spread group's own peak
 # (2.7 to 4.2 times in the suite's Gaussians): its halo, were it its own, would centre on it (0.02 to 0.10 of its RMS
 # radius off in the cored blobs), so it lies aside from a cloud already at...
-ASIDE_SPIKE = 0.3  # ...this many of the cloud's RMS radii off its middle (0.40 for a tight blob at 0.5, the cloud's other
-# side taken by another blob)
+ASIDE_SPIKE = 0.3  # ...this many of the cloud's RMS radii off its middle (0.40 for a tight blob at 0.5, the cloud's
+# other side taken by another blob)
 
 
 def drop_background(clusters, counts, sigma, whole=True):
@@ -117,18 +117,19 @@ def _scatter_taken_in(clusters, counts, density, sigma, plot):
     cluster of its own where it stands out (``_stands_out``; its points at ``1 / STANDOUT`` of its density or more,
     all of them where the scatter lies aside), else turned into 0: where a cluster's core (the pixels about its peak
     whose density is at least ``CORE`` of it) stands out ``STANDOUT`` times from the density at its own points
-    ``RING[0]`` sigma or more beyond it (a ring's points, as dense as its densest stretch's, do not); per pixel of the
-    cluster's box that is its own or no cluster's, within the ``plot`` (the points' convex hull: its grown area hugs a
-    spray's points, and another cluster's pixels or the empty margins hold none of its points), those points lie
-    evenly (their density under ``MIXED`` times their count per pixel: a scatter over the plane, not a line or ring
-    the band cuts across) and go on beyond ``RING[1]`` sigma (``FLAT_POINTS`` of them or more there, more than
+    ``RING[0]`` sigma or more beyond it (a ring's points, as dense as its densest stretch's, do not); per pixel of
+    the cluster's box that is its own or no cluster's, within the ``plot`` (the points' convex hull: its grown area
+    hugs a spray's points, and another cluster's pixels or the empty margins hold none of its points), those points
+    lie evenly (their density under ``MIXED`` times their count per pixel: a scatter over the plane, not a line or
+    ring the band cuts across) and go on beyond ``RING[1]`` sigma (``FLAT_POINTS`` of them or more there, more than
     the band ``RING`` sigma beyond the core would put there thinned ``STANDOUT`` times, as unlikely by chance as
     ``SURE`` standard deviations: flat, not a spray or a blob's tail that thins out), or lie aside
     (``SCATTER_POINTS`` of them or more beyond ``RING[1]`` sigma, their centre ``ASIDE`` of their RMS radius or more
-    off the core's peak, ``ASIDE_SPIKE`` where the core stands out ``SPIKE`` times from them, and their density under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits
-    in off its middle, not the core's own halo, however it thins), the points off the core sitting in under ``MIXED``
-    times the band's density are the scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms).
-    Scatters that clusters touching each other took in are one."""
+    off the core's peak, ``ASIDE_SPIKE`` where the core stands out ``SPIKE`` times from them, and their density
+    under ``ASIDE_SPREAD`` times their count per pixel: a cloud the core sits in off its middle, not the core's own
+    halo, however it thins), the points off the core sitting in under ``MIXED`` times the band's density are the
+    scatter's, where a kernel asks for a neighbour or more (``_trimmed``'s terms). Scatters that clusters touching
+    each other took in are one."""
     taken = {}  # cluster -> (its points that are the scatter's, the scatter's points per pixel, whether it lies aside)
     for i, box in enumerate(ndimage.find_objects(clusters), 1):
         if box is None:

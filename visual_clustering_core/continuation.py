@@ -171,8 +171,7 @@ def _stub_ends(stubs):
     for cluster, pixels, width, points, length in stubs:
         if length < ELONGATED * width or len(pixels) < 3:
             continue
-        centre = pixels.mean(0)
-        axis = np.linalg.eigh(np.cov(pixels.T))[1][:, 1]
+        centre, axis = pixels.mean(0), _principal_axis(pixels)
         along = (pixels - centre) @ axis
         for heading, reach in ((axis, along.max()), (-axis, -along.min())):
             ends.append((cluster, (centre + reach * heading, heading, 0.0), width, points / length))
@@ -229,9 +228,14 @@ def _stubs(pieces, ends, counts):
         if n == 1 and cluster not in lines:
             mask = labelled > 0
             pixels = np.argwhere(mask) + [box[0].start, box[1].start]
-            axis = np.linalg.eigh(np.cov(pixels.T))[1][:, 1] if len(pixels) > 2 else np.zeros(2)
-            stubs.append((cluster, pixels, area_width(mask), counts[box][mask].sum(), np.ptp(pixels @ axis) + 1))
+            stubs.append((cluster, pixels, area_width(mask), counts[box][mask].sum(),
+                          np.ptp(pixels @ _principal_axis(pixels)) + 1))
     return stubs
+
+
+def _principal_axis(pixels):
+    """The unit direction along which the pixels spread most (zero for fewer than three)."""
+    return np.linalg.eigh(np.cov(pixels.T))[1][:, 1] if len(pixels) > 2 else np.zeros(2)
 
 
 def _stub_of(end, pixels, width, points, length):
