@@ -619,6 +619,63 @@ def _unequal_lines(rng):
     return _parts(*[(_band(rng, size, (0, 0.4 * i), (4, 0.4 * i), 0.03), i) for i, size in enumerate((1_080, 540, 180))])
 
 
+def _cassini(rng):
+    """Two banana arcs of 400 points above and below a disc of 200, gaps between (mlbench's cassini)."""
+    return _parts((_arc(rng, 400, (0, -2.0), 3.5, np.pi / 4, np.pi / 2, 0.15), 0),
+                  (_arc(rng, 400, (0, 2.0), 3.5, 5 * np.pi / 4, np.pi / 2, 0.15), 1),
+                  (_filled_ellipse(rng, 200, (0, 0), (0.5, 0.5)), 2))
+
+
+def _four_shapes(rng):
+    """A Gaussian, a filled triangle, a filled square and a sine band, 250 points each (mlbench's shapes)."""
+    t = rng.uniform(0, 1, 250)
+    wave = np.c_[4 + 3 * t, -2 + 0.4 * np.sin(3 * np.pi * t)] + rng.normal(0, 0.06, (250, 2))
+    return _parts((_gauss(rng, 250, (0, 0), 0.35), 0),
+                  (_polygon_fill(rng, 250, [(3, -0.8), (5.5, -0.8), (4.25, 1.2)]), 1),
+                  (_polygon_fill(rng, 250, [(-1, -3), (1, -3), (1, -1.2), (-1, -1.2)]), 2), (wave, 3))
+
+
+def _corner_brackets(rng):
+    """Four L-shaped brackets of 300 points at the corners of a square, opening inwards."""
+    return _parts(*[(np.r_[_band(rng, 150, (3 * sx, 3 * sy), (sx, 3 * sy), 0.12),
+                           _band(rng, 150, (3 * sx, 3 * sy), (3 * sx, sy), 0.12)], i)
+                    for i, (sx, sy) in enumerate(((1, 1), (-1, 1), (-1, -1), (1, -1)))])
+
+
+def _crescent_and_disc(rng):
+    """A disc of 500 points and a crescent of 600 hugging its left side, a gap between."""
+    angle, radius = rng.uniform(np.pi / 2, 3 * np.pi / 2, 600), rng.uniform(1.6, 2.4, 600)
+    return _parts((np.c_[radius * np.cos(angle), radius * np.sin(angle)], 0),
+                  (_filled_ellipse(rng, 500, (0.3, 0), (1.2, 1.2)), 1))
+
+
+def _labyrinth(rng):
+    """Six uniform bands of 500 points laid out as a maze, corridors 0.3 wide between them."""
+    bands = [[(0, 0), (6, 0), (6, 0.6), (0, 0.6)], [(0, 0.9), (0.6, 0.9), (0.6, 6), (0, 6)],
+             [(0.9, 5.4), (6, 5.4), (6, 6), (0.9, 6)], [(6.3, 0), (6.9, 0), (6.9, 6), (6.3, 6)],
+             [(0.9, 0.9), (5.1, 0.9), (5.1, 1.5), (0.9, 1.5)], [(5.4, 0.9), (6.0, 0.9), (6.0, 5.1), (5.4, 5.1)]]
+    return _parts(*[(_polygon_fill(rng, 500, band), i) for i, band in enumerate(bands)])
+
+
+def _satellites(rng):
+    """A wide Gaussian of 2,000 points and four tight groups of 30 around it, gaps between."""
+    turns = np.radians([20, 110, 200, 290])
+    return _parts((_gauss(rng, 2000, (0, 0), 1.0), 0),
+                  *[(_gauss(rng, 30, 5 * np.array([np.cos(a), np.sin(a)]), 0.15), i + 1) for i, a in enumerate(turns)])
+
+
+def _target_with_clumps(rng):
+    """A blob of 400 points in a ring of 600, and a clump of 15 points at each corner (FCPS's target)."""
+    corners = ((3.5, 3.5), (-3.5, 3.5), (-3.5, -3.5), (3.5, -3.5))
+    return _parts((_gauss(rng, 400, (0, 0), 0.3), 0), (_arc(rng, 600, (0, 0), 2.0, width=0.12), 1),
+                  *[(_gauss(rng, 15, c, 0.12), i + 2) for i, c in enumerate(corners)])
+
+
+def _splashes(rng):
+    """Two heavy-tailed blobs (Student's t, 3 degrees of freedom) of 600 and 300 points, a valley between."""
+    return _parts((rng.standard_t(3, (600, 2)) * 0.35, 0), (rng.standard_t(3, (300, 2)) * 0.25 + (2.2, 0.4), 1))
+
+
 def _separated_gaussians(rng, k, n, extent, min_distance, sd):
     """k equal Gaussians at random centres at least ``min_distance`` apart; truth under the valley rule."""
     centers = []
@@ -696,6 +753,15 @@ SUITE = {
     "a small C in a large C's mouth": _interlocked_cs,
     "a ring round a sparse disc": _ring_round_sparse_disc,
     "three lines of unequal density": _unequal_lines,
+    # drawn on 5 December (a third time), after the engine was tuned: classic shapes (mlbench, FCPS), heavy tails
+    "cassini: two bananas and a disc": _cassini,
+    "four shapes: Gaussian, triangle, square, wave": _four_shapes,
+    "four corner brackets": _corner_brackets,
+    "a crescent hugging a disc": _crescent_and_disc,
+    "a labyrinth of six bands": _labyrinth,
+    "a wide Gaussian and four tight satellites": _satellites,
+    "target with four corner clumps": _target_with_clumps,
+    "two heavy-tailed splashes": _splashes,
     # classes that worked
     "two moons (500)": lambda r: _moons(r, 500, 0.06),
     "two moons (100k)": lambda r: _moons(r, 100_000, 0.06),
