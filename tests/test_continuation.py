@@ -293,3 +293,14 @@ def test_a_spiral_arm_whose_area_broke_near_its_end_is_one_line():
     labels = VisualClustering().fit_predict(X)
     outer = (truth == 0) & (np.hypot(*X.T) > 2.5)  # the arm's outer turn, its radius 2.5 to 3.8
     assert (labels[outer] == np.bincount(labels[outer][labels[outer] >= 0]).argmax()).mean() >= 0.98
+
+
+@pytest.mark.parametrize("seed", [1, 2])
+def test_a_heavy_tailed_blob_is_no_line_for_another_to_continue(seed):
+    """Two Student-t splashes (3 degrees of freedom) with a deep valley between: a splash's area, spiky with its
+    stragglers, filled under half its box, so it passed for a line 15 sigma wide and the other splash a stub on its
+    way (one cluster, AMI 0). A short piece over 4.5 sigma wide is a blob. The true densities score 0.85-0.88."""
+    X, truth = person_suite._splashes(np.random.default_rng(seed))
+    model = VisualClustering().fit(X)
+    assert model.n_clusters_ == 2
+    assert adjusted_mutual_info_score(truth, model.labels_) >= 0.8

@@ -4,12 +4,14 @@ Points spread at random along a line thin out here and there: the network's
 area leaves a gap there, or the density dips to a significant valley, and
 the line falls into pieces (a sparse ring, a spiral arm, a line beside a
 blob). A person follows the line across. Two clusters whose areas are line
-pieces (``crossings.long_enough``; but a piece filling over half its box
-that spans fewer than ``ROUND`` of the widths its smoothed skeleton shows is
-a blob, whose ragged edge made it look thin) are one when an end of each, carried on
-along its tangent and curvature, heads for the other's end within
-``crossings.STRAIGHT``, the two curving on as one curve (not an S-bend, as
-the inner ends of spiral arms facing each other make); the two ends lie
+pieces (``crossings.long_enough``; but a piece spanning fewer than ``ROUND``
+of the widths its smoothed skeleton shows is a blob, whose ragged edge made
+it look thin, where it fills over half its box or is over ``THICK``
+smoothing scales wide: a heavy-tailed blob's spiky area fills less) are one
+when an end of each, carried on along its tangent and curvature, heads for
+the other's end within ``crossings.STRAIGHT``, the two curving on as one
+curve (not an S-bend, as the inner ends of spiral arms facing each other
+make); the two ends lie
 within ``MAX_GAP`` of the wider piece's widths (or ``MAX_GAP_SIGMAS``
 smoothing scales) of each other; no third cluster lies on the way from one
 to the other; and the points between the ends (off both areas) fall short
@@ -70,6 +72,7 @@ BEHIND = 0.5  # and their headings cross ahead of both, or this many widths behi
 ALONE = 2.5  # no third line end lies within this many widths of their middle (more than CORNER_GAP reaches),
 SAME = 1.5  # ...and the pieces' points per length are within this factor of each other
 ROUND = 4.0  # a piece filling over half its box spanning fewer of its smoothed skeleton's widths is a blob, no line
+THICK = 4.5  # ...or one wider than this many sigma (a thin line's smoothed area spans about 4: +-2 sd)
 ELONGATED = 3.0  # a stub spanning this many of its widths along its principal axis has two ends there
 _RARE = float(ndtr(-SIGNIFICANCE))  # a Poisson count's tail as rare as a normal's SIGNIFICANCE sd below its mean
 
@@ -81,7 +84,7 @@ def join_continued_lines(areas, counts, sigma, parted=None):
     ``side_by_side``)."""
     parted = np.zeros(int(areas.max()) + 1, np.int32) if parted is None else parted
     pieces = list(_pieces(areas))
-    ends = _line_ends(pieces, counts)
+    ends = _line_ends(pieces, counts, sigma)
     stubs = _stubs(pieces, ends, counts)
     n_lines = len(ends)
     ends += _stub_ends(stubs)  # they meet line ends at corners only
@@ -137,10 +140,11 @@ def _pieces(areas):
             yield (cluster, box, *ndimage.label(areas[box] == cluster, structure=EIGHT))
 
 
-def _line_ends(pieces, counts):
+def _line_ends(pieces, counts, sigma):
     """(cluster, (end pixel, tangent, curvature), width, points per length) of each end of each cluster's connected
-    pieces (``_pieces``) that are lines; a piece's length is its skeleton's and its area's reach past the skeleton's
-    ends along their tangents."""
+    pieces (``_pieces``) that are lines (no short piece, under ``ROUND`` widths, that fills over half its box or is
+    over ``THICK`` sigma wide); a piece's length is its skeleton's and its area's reach past the skeleton's ends along
+    their tangents."""
     ends = []
     for cluster, box, labelled, _ in pieces:
         for piece, inner in enumerate(ndimage.find_objects(labelled), start=1):
@@ -149,7 +153,8 @@ def _line_ends(pieces, counts):
             if not long_enough(mask):
                 continue
             skeleton, width = skeleton_of(mask)
-            if skeleton is None or (mask.mean() > MAX_FILL and np.hypot(*mask.shape) < ROUND * width):
+            blob = mask.mean() > MAX_FILL or width > THICK * sigma
+            if skeleton is None or (blob and np.hypot(*mask.shape) < ROUND * width):
                 continue
             offset = np.array([box[0].start + inner[0].start, box[1].start + inner[1].start])
             neighbours = ndimage.convolve(skeleton.astype(np.int32), EIGHT.astype(np.int32), mode="constant")
