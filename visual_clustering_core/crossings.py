@@ -28,7 +28,9 @@ they continue, not the nearer skeleton's. A branch that
 leaves a junction and comes back to it is cut at its middle into two. An
 area of two or more rings that cross or touch is split by the holes they
 enclose first (``rings``: thick rings crowd their crossings into one hub);
-the pieces of a sparse ring whose area broke apart are read with it, and so
+the pieces of a sparse ring whose area broke apart are read with it where
+each break between two pieces holds about the points their area predicts (a
+disc amid two arcs, an empty gap around it, is no piece), and so
 are the pieces of sparse lines whose area broke apart (often at their
 crossing, where the network sees a blob) when a closing over ``BROKEN`` of
 their widths joins them and each break holds about as many points as their
@@ -95,7 +97,7 @@ def _line_areas(components, counts):
     lines_like = np.array([False] + [line_like(mask) for mask in masks])
     if not lines_like.any():
         return []
-    found, done, holed = _broken_rings(components, lines_like)
+    found, done, holed = _broken_rings(components, lines_like, counts)
     broken, read = _broken_lines(components, lines_like, counts, done | holed)
     found += broken
     done |= read
@@ -111,16 +113,19 @@ def _line_areas(components, counts):
     return found
 
 
-def _broken_rings(components, lines_like):
+def _broken_rings(components, lines_like, counts):
     """The pieces of rings the area map broke apart: area components that a closing over ``rings.BREAKS`` of the
     lines' width (of the components ``lines_like``, by id) joins into a shape with lines among them and two wide
-    holes or more, one of them at least closed by it. Returns the (mask, box, ring labels) of each such group of two
+    holes or more, one of them at least closed by it, each break that joins two components holding about as many
+    points as their points per pixel predict (``_breaks_hold_points``: an empty gap between a disc and the arcs
+    around it is no break of a ring). Returns the (mask, box, ring labels) of each such group of two
     or more components read as rings, the ids of their components, and the ids of every component in such a shape
     (to be read with its breaks closed)."""
     found, done, holed = [], set(), set()
     for box, shut, members, width in _closed_groups(components, lines_like, BREAKS[-1]):
         mask = np.isin(components[box], members)
-        if not closes_holes(mask, shut, width):
+        joined = np.where(mask, components[box], 0)
+        if not closes_holes(mask, shut, width) or not _breaks_hold_points(shut & ~mask, mask, counts[box], joined):
             continue
         holed.update(members.tolist())
         if len(members) > 1 and (lines := ring_labels(mask, area_width(mask))) is not None:
@@ -163,13 +168,17 @@ def _closed_groups(components, lines_like, breaks):
             yield box, shut[box] & inside, members, width
 
 
-def _breaks_hold_points(breaks, mask, counts):
+def _breaks_hold_points(breaks, mask, counts, joined=None):
     """Whether each break (a connected stretch of ``breaks``) holds about as many points (``counts``) as the mask's
-    points per pixel predict: it falls short by under ``SIGNIFICANCE`` standard deviations of a Poisson count."""
+    points per pixel predict: it falls short by under ``SIGNIFICANCE`` standard deviations of a Poisson count. Given
+    ``joined`` (the mask's components, labelled), only the breaks touching two of them or more count."""
     gaps, n = ndimage.label(breaks)
     expected = counts[mask].sum() / mask.sum() * np.bincount(gaps.ravel(), minlength=n + 1)[1:]
     seen = np.bincount(gaps.ravel(), counts.ravel(), minlength=n + 1)[1:]
-    return bool(np.all(expected - seen <= SIGNIFICANCE * np.sqrt(expected)))
+    short = np.flatnonzero(expected - seen > SIGNIFICANCE * np.sqrt(expected)) + 1
+    if joined is None:
+        return len(short) == 0
+    return all(len(np.unique(joined[ndimage.binary_dilation(gaps == gap, EIGHT) & mask])) < 2 for gap in short)
 
 
 def line_like(mask):
