@@ -28,9 +28,8 @@ they continue, not the nearer skeleton's. A branch that
 leaves a junction and comes back to it is cut at its middle into two. An
 area of two or more rings that cross or touch is split by the holes they
 enclose first (``rings``: thick rings crowd their crossings into one hub);
-the pieces of a sparse ring whose area broke apart are read with it where
-each break between two pieces holds about the points their area predicts (a
-disc amid two arcs, an empty gap around it, is no piece), and so
+the pieces of a sparse ring whose area broke apart are read with it (but
+not a blob an empty break joins to them: a disc amid two arcs), and so
 are the pieces of sparse lines whose area broke apart (often at their
 crossing, where the network sees a blob) when a closing over ``BROKEN`` of
 their widths joins them and each break holds about as many points as their
@@ -116,16 +115,15 @@ def _line_areas(components, counts):
 def _broken_rings(components, lines_like, counts):
     """The pieces of rings the area map broke apart: area components that a closing over ``rings.BREAKS`` of the
     lines' width (of the components ``lines_like``, by id) joins into a shape with lines among them and two wide
-    holes or more, one of them at least closed by it, each break that joins two components holding about as many
-    points as their points per pixel predict (``_breaks_hold_points``: an empty gap between a disc and the arcs
-    around it is no break of a ring). Returns the (mask, box, ring labels) of each such group of two
-    or more components read as rings, the ids of their components, and the ids of every component in such a shape
-    (to be read with its breaks closed)."""
+    holes or more, one of them at least closed by it, and no blob among them cut off (``_blob_cut_off``: an empty
+    gap between a disc and the arcs around it is no break of a ring). Returns the (mask, box, ring labels) of each
+    such group of two or more components read as rings, the ids of their components, and the ids of every component
+    in such a shape (to be read with its breaks closed)."""
     found, done, holed = [], set(), set()
     for box, shut, members, width in _closed_groups(components, lines_like, BREAKS[-1]):
         mask = np.isin(components[box], members)
         joined = np.where(mask, components[box], 0)
-        if not closes_holes(mask, shut, width) or not _breaks_hold_points(shut & ~mask, mask, counts[box], joined):
+        if not closes_holes(mask, shut, width) or _blob_cut_off(shut & ~mask, joined, counts[box], lines_like):
             continue
         holed.update(members.tolist())
         if len(members) > 1 and (lines := ring_labels(mask, area_width(mask))) is not None:
@@ -168,17 +166,33 @@ def _closed_groups(components, lines_like, breaks):
             yield box, shut[box] & inside, members, width
 
 
-def _breaks_hold_points(breaks, mask, counts, joined=None):
+def _breaks_hold_points(breaks, mask, counts):
     """Whether each break (a connected stretch of ``breaks``) holds about as many points (``counts``) as the mask's
-    points per pixel predict: it falls short by under ``SIGNIFICANCE`` standard deviations of a Poisson count. Given
-    ``joined`` (the mask's components, labelled), only the breaks touching two of them or more count."""
+    points per pixel predict (none is ``_short_breaks``)."""
+    return len(_short_breaks(breaks, mask, counts)[1]) == 0
+
+
+def _blob_cut_off(breaks, joined, counts, lines_like):
+    """Whether a break short of points (``_short_breaks``) joins a blob (a component not ``lines_like``, by id) to
+    another of the components ``joined`` labels: a dense ring's empty break is read across, an empty gap around a
+    disc is not."""
+    mask = joined > 0
+    gaps, short = _short_breaks(breaks, mask, counts)
+    for gap in short:
+        touching = np.unique(joined[ndimage.binary_dilation(gaps == gap, EIGHT) & mask])
+        if len(touching) > 1 and not lines_like[touching].all():
+            return True
+    return False
+
+
+def _short_breaks(breaks, mask, counts):
+    """The breaks (connected stretches of ``breaks``, labelled) and the labels of those holding fewer points
+    (``counts``) than the mask's points per pixel predict by ``SIGNIFICANCE`` standard deviations of a Poisson
+    count or more."""
     gaps, n = ndimage.label(breaks)
     expected = counts[mask].sum() / mask.sum() * np.bincount(gaps.ravel(), minlength=n + 1)[1:]
     seen = np.bincount(gaps.ravel(), counts.ravel(), minlength=n + 1)[1:]
-    short = np.flatnonzero(expected - seen > SIGNIFICANCE * np.sqrt(expected)) + 1
-    if joined is None:
-        return len(short) == 0
-    return all(len(np.unique(joined[ndimage.binary_dilation(gaps == gap, EIGHT) & mask])) < 2 for gap in short)
+    return gaps, np.flatnonzero(expected - seen > SIGNIFICANCE * np.sqrt(expected)) + 1
 
 
 def line_like(mask):
