@@ -257,3 +257,14 @@ def test_a_gaussians_own_peak_off_its_scatters_middle_keeps_its_scatter(load, k,
     labels = VisualClustering().fit_predict(X)
     assert len(np.unique(labels[labels >= 0])) == k
     assert adjusted_mutual_info_score(truth, labels) >= least
+
+
+def test_clumps_too_few_for_clusters_are_no_scatter_around_a_cluster():
+    """A quarter of a wide Gaussian's points and of its four tight satellites (7-8 points each, too few for a
+    cluster): the satellites were the only points far from every cluster, read as a scatter the Gaussian lay amid,
+    which trimmed 141 of its 499 points to noise (AMI 0.14). Now only the satellites are noise."""
+    X, truth = person_suite.load("a wide Gaussian and four tight satellites")
+    rows = np.sort(np.random.default_rng(0).permutation(len(X))[: len(X) // 4])
+    labels = VisualClustering().fit_predict(X[rows])
+    gaussian = truth[rows] == 0
+    assert labels.max() == 0 and (labels[gaussian] == 0).mean() >= 0.99

@@ -21,7 +21,7 @@ the plot's empty margins beyond every point are no sparse scatter (counted,
 they made a scatter filling the plot look several times sparser than it is).
 A cluster amid the scatter (its ring under ``STANDOUT`` times as dense as the
 scatter far from every cluster, measured on ``SCATTER_POINTS`` or more: not a
-heavy-tailed blob's own stragglers)
+heavy-tailed blob's own stragglers, nor clumps too small for a cluster)
 grew over the scatter's points beside it and took them in; those of its
 points that sit in under ``MIXED`` times its ring's density, where the
 scatter puts as many points as the cluster does, are noise (the Bayes rule
@@ -60,6 +60,7 @@ CORE = 0.5  # a cluster's core: the pixels about its peak whose density is at le
 MIXED = 2.0  # a point amid a scatter is noise where the density is under this many times the scatter's: the scatter
 # puts as many points there as the cluster does
 SCATTER_POINTS = 20  # a scatter far from every cluster measured on fewer points is no measure of one
+CLUMP = 3  # points far from every cluster in groups this large, compact, are clumps too small for a cluster
 FLAT_POINTS = 5  # fewer points beyond a cluster's ring are its tail's stragglers, however few a thinned band predicts
 # there (a Gaussian of 500 points put 2 where 0.06 were due: as unlikely as 2.9 sd under so crude a model of its tail)
 ASIDE = 0.5  # a scatter whose centre lies this many of its RMS radii off a cluster's core is no halo of the core...
@@ -97,11 +98,11 @@ def drop_background(clusters, counts, sigma, whole=True):
 
 def _trimmed(clusters, counts, density, around, sigma, plot):
     """``clusters`` with the points of a cluster amid the scatter (its ring, ``around`` it, under ``STANDOUT`` times as
-    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``)
-    that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for a neighbour in a
-    kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
+    dense as the scatter far from every cluster in the ``plot``, the points' convex hull, holding ``SCATTER_POINTS``
+    and not ``_clumped``) that sit in under ``MIXED`` times its ring's density turned into 0; only where that asks for
+    a neighbour in a kernel or more (sparser, a point with none is as likely a cluster's straggler)."""
     far = (edt(clusters == 0) > RING[0] * sigma) & plot
-    if counts[far].sum() < SCATTER_POINTS:
+    if counts[far].sum() < SCATTER_POINTS or _clumped(far, counts, sigma):
         return clusters
     scatter = counts[far].sum() / np.count_nonzero(far)
     level = np.where((around < STANDOUT * scatter) & (kernel_points(MIXED * around, sigma) >= 1), MIXED * around, 0)
@@ -110,6 +111,23 @@ def _trimmed(clusters, counts, density, around, sigma, plot):
         return clusters
     thin = (counts > 0) & (density < level[clusters])
     return np.where(thin, 0, clusters).astype(clusters.dtype)
+
+
+def _clumped(far, counts, sigma):
+    """Whether most points in ``far`` sit in clumps: groups of ``CLUMP`` points or more, each within a kernel (sigma)
+    of the next, whose RMS radius is under sigma. Clumps too few for a cluster are small groups a gap parts, no
+    scatter (a wide Gaussian's four satellites of 7 points, read as one, trimmed 141 of its 499 points); a scatter's
+    points lie apart, or, dense, in one wide group."""
+    occupied = far & (counts > 0)
+    groups, n = ndimage.label(edt(~occupied) <= sigma / 2)
+    index = np.arange(1, n + 1)
+    weights = np.where(occupied, counts, 0)
+    points = ndimage.sum_labels(weights, groups, index)
+    rows, cols = np.indices(counts.shape)
+    spread = sum(ndimage.sum_labels(weights * axis**2, groups, index) / points
+                 - (ndimage.sum_labels(weights * axis, groups, index) / points) ** 2 for axis in (rows, cols))
+    clumps = (points >= CLUMP) & (spread < sigma**2)
+    return points[clumps].sum() >= points.sum() / 2
 
 
 def _scatter_taken_in(clusters, counts, density, sigma, plot):
