@@ -46,6 +46,7 @@ import numpy as np
 from scipy import ndimage
 from scipy.special import ndtr, pdtrc
 
+from .blob_boundaries import gaussian_fits, point_moments
 from .distances import edt
 from .groups import union_roots
 from .raster import kernel_points, occupied_hull, smoothed_density, unstacked
@@ -120,13 +121,11 @@ def _clumped(far, counts, sigma):
     points lie apart, or, dense, in one wide group."""
     occupied = far & (counts > 0)
     groups, n = ndimage.label(edt(~occupied) <= sigma / 2)
-    index = np.arange(1, n + 1)
-    weights = np.where(occupied, counts, 0)
-    points = ndimage.sum_labels(weights, groups, index)
-    rows, cols = np.indices(counts.shape)
-    spread = sum(ndimage.sum_labels(weights * axis**2, groups, index) / points
-                 - (ndimage.sum_labels(weights * axis, groups, index) / points) ** 2 for axis in (rows, cols))
-    clumps = (points >= CLUMP) & (spread < sigma**2)
+    rows, cols = np.nonzero(occupied)
+    moments = point_moments(groups[rows, cols], rows.astype(np.float64), cols.astype(np.float64),
+                            counts[rows, cols].astype(np.float64), n + 1)
+    points, _, covariances = gaussian_fits(moments[1:])
+    clumps = (points >= CLUMP) & (np.trace(covariances, axis1=1, axis2=2) < sigma**2)
     return points[clumps].sum() >= points.sum() / 2
 
 
